@@ -1,0 +1,66 @@
+# Changan — one command to try it, one to test it. See DEVELOPERS.md.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+VENDOR := build/vendor
+
+.PHONY: demo serve test lint format vendor bench install install-test browser-deps clean
+
+demo: install vendor  ## install, migrate, load the demo city and serve it
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo
+	$(PY) manage.py collectstatic --no-input -v0
+	@echo "Serving the demo city at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(PY) manage.py runserver $(HOST):$(PORT) --insecure --noreload
+
+serve: ## serve without reloading the demo
+	$(PY) manage.py runserver $(HOST):$(PORT) --insecure --noreload
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PIP) install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# Only the files pages load, so collectstatic stays small.
+$(VENDOR)/.stamp: node_modules/.package-lock.json
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/htmx $(VENDOR)/leaflet $(VENDOR)/echarts
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	for p in htmx.org leaflet echarts; do cp node_modules/$$p/LICENSE $(VENDOR)/$${p%%.*}/ 2>/dev/null || true; done
+	touch $@
+
+vendor: $(VENDOR)/.stamp
+
+test: install-test vendor ## run the whole suite (SQLite unless DATABASE_URL is set)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-test
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install ## run the benchmarks and update docs/benchmarks.md
+	$(PY) bench/locate.py --write-docs
+
+clean:
+	rm -rf $(VENV) node_modules build var/static

@@ -1,0 +1,45 @@
+"""Django admin that shows each staff user only their data scope.
+
+The list, the change page (also by a guessed id in the URL), the choices of
+every related field and the autocomplete lookups all go through the same
+selectors as the rest of the application.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from accounts.selectors import users_for
+from orgs.selectors import org_units_for
+from regions.selectors import areas_for, grids_for
+
+
+def scoped_queryset_for(model, user):
+    from accounts.models import User
+    from orgs.models import OrgUnit
+    from regions.models import Area, Grid
+
+    selector = {Area: areas_for, Grid: grids_for, OrgUnit: org_units_for, User: users_for}.get(model)
+    return selector(user) if selector else None
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    #: the selector that returns what a user may see of this admin's model
+    selector = None
+
+    def get_queryset(self, request):
+        qs = type(self).selector(request.user)
+        ordering = self.get_ordering(request)
+        return qs.order_by(*ordering) if ordering else qs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        scoped = scoped_queryset_for(db_field.related_model, request.user)
+        if scoped is not None:
+            kwargs["queryset"] = scoped.filter(**(db_field.get_limit_choices_to() or {}))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        scoped = scoped_queryset_for(db_field.related_model, request.user)
+        if scoped is not None:
+            kwargs["queryset"] = scoped
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

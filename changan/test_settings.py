@@ -1,0 +1,11 @@
+"""Settings for the test suite: SQLite by default, PostgreSQL when DATABASE_URL
+points at it (as ``.ci/run`` does)."""
+
+from changan.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests only
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

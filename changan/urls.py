@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from accounts.api import me
+from orgs.api import OrgUnitViewSet
+from regions import views as region_views
+from regions.api import AreaViewSet, GridViewSet, locate
+
+router = DefaultRouter()
+router.register("areas", AreaViewSet, basename="area")
+router.register("grids", GridViewSet, basename="grid")
+router.register("org-units", OrgUnitViewSet, basename="orgunit")
+
+urlpatterns = [
+    path("", region_views.home, name="home"),
+    path("places/", region_views.place_tree, name="places"),
+    path("places/<str:code>/", region_views.place_tree, name="place"),
+    path("places/<str:code>/map.geojson", region_views.place_geojson, name="place-geojson"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(router.urls)),
+    path("api/v1/me/", me, name="api-me"),
+    path("api/v1/locate/", locate, name="api-locate"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,20 @@
+import time
+
+from demo.services import DEMO_PASSWORD, load_demo_city
+from regions.management.base import PlaceCommand
+
+
+class Command(PlaceCommand):
+    help = (
+        "加载演示城市鹤壁：真实区划代码和县区边界，生成的乡镇/村/网格边界，各级组织单位和演示账号。"
+        "可重复运行，不会重复数据。 / Load the demo city (Hebi): real division codes and county "
+        "polygons, generated township/village/grid polygons, org units and demo staff. Idempotent."
+    )
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        report = load_demo_city(progress=self.progress)
+        self.summary(f"演示城市已就绪 / demo city ready ({time.monotonic() - started:.1f} s)", report.steps)
+        self.stdout.write(self.style.SUCCESS(f"演示账号 demo logins（密码 password: {DEMO_PASSWORD}）"))
+        for login in report.logins:
+            self.stdout.write(f"  {login.username:<22} {login.role:<12} {login.unit}")

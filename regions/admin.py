@@ -1,0 +1,66 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.admin_scope import ScopedAdmin
+from regions.models import Area, Grid
+from regions.selectors import areas_for, grids_for
+
+
+def _geometry_summary(obj) -> str:
+    geom = obj.boundary
+    if geom is None:
+        return "—"
+    label = _("合成") if obj.boundary_synthetic else _("真实")
+    parts = len(getattr(geom, "geoms", [geom]))
+    return f"{geom.geom_type} · {parts} · {label}"
+
+
+@admin.register(Area)
+class AreaAdmin(ScopedAdmin):
+    selector = staticmethod(areas_for)
+    list_display = ("code", "name", "level", "kind_display", "parent", "boundary_synthetic")
+    list_filter = ("level", "boundary_synthetic")
+    search_fields = ("code", "name")
+    autocomplete_fields = ("parent",)
+    readonly_fields = ("boundary_display", "centroid_lon", "centroid_lat", "boundary_synthetic")
+    fields = ("code", "name", "level", "parent", *readonly_fields)
+    list_per_page = 50
+    show_full_result_count = False
+
+    @admin.display(description=_("类型"))
+    def kind_display(self, obj: Area) -> str:
+        return obj.kind
+
+    @admin.display(description=_("边界"))
+    def boundary_display(self, obj: Area) -> str:
+        return _geometry_summary(obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Codes are identities that other records point at: fixed once saved.
+        return (*self.readonly_fields, "code") if obj else self.readonly_fields
+
+
+@admin.register(Grid)
+class GridAdmin(ScopedAdmin):
+    selector = staticmethod(grids_for)
+    list_display = ("code", "name", "kind", "village", "households", "chief", "boundary_synthetic")
+    list_filter = ("kind", "boundary_synthetic")
+    search_fields = ("code", "name", "village__name", "party_branch_name")
+    autocomplete_fields = ("village", "chief", "workers")
+    readonly_fields = ("boundary_display", "centroid_lon", "centroid_lat", "boundary_synthetic", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("code", "name", "kind", "dedicated_to", "village", "households")}),
+        (_("人员"), {"fields": ("chief", "workers")}),
+        (_("网格党支部"), {"fields": ("party_branch_name", "party_branch_secretary")}),
+        (_("位置"), {"fields": readonly_fields}),
+    )
+    list_select_related = ("village", "chief")
+    list_per_page = 50
+    show_full_result_count = False
+
+    @admin.display(description=_("边界"))
+    def boundary_display(self, obj: Grid) -> str:
+        return _geometry_summary(obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*self.readonly_fields, "code", "village") if obj else self.readonly_fields

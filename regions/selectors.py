@@ -1,0 +1,99 @@
+"""Reads of areas and grids, always scoped to the user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import Substr
+
+from accounts.scope import scope_of
+from regions import codes
+from regions.models import Area, AreaLevel, Grid
+
+
+def areas_for(user) -> QuerySet[Area]:
+    return Area.objects.filter(scope_of(user).area_q("code"))
+
+
+def grids_for(user) -> QuerySet[Grid]:
+    return Grid.objects.filter(scope_of(user).area_q("code"))
+
+
+def area_for(user, code: str) -> Area:
+    """One area the user may see; ``Area.DoesNotExist`` otherwise (also for
+    areas that exist outside the scope, so guessing codes reveals nothing)."""
+    return areas_for(user).get(code=code)
+
+
+def root_areas_for(user) -> QuerySet[Area]:
+    """The topmost areas of the user's scope: where their tree starts."""
+    visible = areas_for(user)
+    top = visible.order_by("level").values_list("level", flat=True).first()
+    return visible.filter(level=top) if top is not None else visible.none()
+
+
+@dataclass(frozen=True)
+class AreaSummary:
+    area: Area
+    children: int  # direct child areas
+    villages: int  # village-level units inside
+    grids: int
+    households: int
+
+
+def child_summaries(user, parent: Area) -> list[AreaSummary]:
+    """The visible children of ``parent`` with what lies inside each: the
+    counts come from two grouped queries over code prefixes, not one per row."""
+    children = list(areas_for(user).filter(parent=parent).order_by("code"))
+    if not children:
+        return []
+    child_level = AreaLevel(children[0].level)
+    prefix_len = codes.PREFIX_LENGTH[codes.Level(child_level)]
+    scope_grids = grids_for(user).filter(code__startswith=parent.prefix)
+    grid_stats = {
+        row["p"]: row
+        for row in scope_grids.annotate(p=Substr("code", 1, prefix_len))
+        .values("p")
+        .annotate(n=Count("code"), hh=Sum("households"))
+    }
+    villages = {
+        row["p"]: row["n"]
+        for row in areas_for(user)
+        .filter(code__startswith=parent.prefix, level=AreaLevel.VILLAGE)
+        .annotate(p=Substr("code", 1, prefix_len))
+        .values("p")
+        .annotate(n=Count("code"))
+    }
+    child_counts = dict(
+        areas_for(user)
+        .filter(parent__in=children)
+        .values("parent_id")
+        .annotate(n=Count("code"))
+        .values_list("parent_id", "n")
+    )
+    out = []
+    for child in children:
+        p = child.prefix
+        stats = grid_stats.get(p, {})
+        out.append(
+            AreaSummary(
+                area=child,
+                children=child_counts.get(child.code, 0),
+                villages=villages.get(p, 1 if child.level == AreaLevel.VILLAGE else 0),
+                grids=stats.get("n") or 0,
+                households=stats.get("hh") or 0,
+            )
+        )
+    return out
+
+
+def ancestors_in_scope(user, area: Area) -> list[Area]:
+    """Breadcrumb: the visible ancestors of ``area``, top first."""
+    chain_codes = []
+    code = area.parent_id
+    while code:
+        chain_codes.append(code)
+        code = codes.parent_code_of(code)
+    by_code = {a.code: a for a in areas_for(user).filter(code__in=chain_codes)}
+    return [by_code[c] for c in reversed(chain_codes) if c in by_code]
