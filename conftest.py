@@ -46,3 +46,107 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# --- real browser tests ---------------------------------------------------------
+# A real server (its own SQLite file, the demo city loaded, static files
+# collected as in production) on a free port, driven by Debian's Chromium.
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    root = Path(__file__).parent
+    var = tmp_path_factory.mktemp("server-var")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "changan.settings",
+        "CHANGAN_VAR_DIR": str(var),
+        "DATABASE_URL": f"sqlite:///{var / 'changan.sqlite3'}",
+        "DEBUG": "false",
+    }
+    manage = [sys.executable, str(root / "manage.py")]
+    for args in (
+        ["migrate", "--no-input", "-v0"],
+        ["load_demo", "--no-progress"],
+        ["collectstatic", "--no-input", "-v0"],
+    ):
+        subprocess.run(manage + args, env=env, check=True, capture_output=True, cwd=root)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/login/", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("the test server did not start") from None
+            time.sleep(0.3)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    import os
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs it with apt")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium fonts-wqy-zenhei)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, demo_server):
+    context = browser.new_context(
+        base_url=demo_server, locale="zh-CN", viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    page.external_requests = []
+
+    def watch(request):
+        if not request.url.startswith(demo_server):
+            page.external_requests.append(request.url)
+
+    page.on("request", watch)
+    yield page
+    context.close()
+
+
+def log_in(page, username: str, password: str = "changan-demo") -> None:
+    page.goto("/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
