@@ -31,8 +31,8 @@ def test_a_dispatcher_walks_from_county_to_grids(page, tmp_path):
 def test_the_interface_switches_to_english(page):
     log_in(page, "city_dispatcher")
     page.wait_for_url("**/places/410600000000/")
-    page.select_option("select[name=language]", "en")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Areas and grids" in page.locator("header.topbar").inner_text()
     assert "Households" in page.locator("#child-table thead").inner_text()
