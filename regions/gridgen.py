@@ -95,3 +95,38 @@ def tile_tree(
             out[kid] = cell
             stack.append((kid, cell))
     return out
+
+
+def plan_city(
+    parent_of: Mapping[str, str],
+    roots: Mapping[str, BaseGeometry],
+    *,
+    seed: int,
+    grids_per_village: tuple[int, int] = (7, 13),
+    hosts: Mapping[str, str] | None = None,
+) -> tuple[dict[str, BaseGeometry], dict[str, list[str]]]:
+    """Cells for every township, village and grid below the ``roots``
+    (counties with a real boundary).
+
+    ``parent_of`` maps each area code to its parent code. ``hosts`` maps a
+    county-level unit without a boundary (a development zone) to the county
+    it is carved from: its townships share the host's polygon. Each village
+    gets ``grids_per_village`` grids (inclusive range), coded
+    ``<village code><001…>``. Returns the cells and the children map used.
+    """
+    children: dict[str, list[str]] = {}
+    for code in sorted(parent_of):
+        children.setdefault(parent_of[code], []).append(code)
+    for guest, host in (hosts or {}).items():
+        if host in roots:
+            children[host] = children.get(host, []) + children.get(guest, [])
+    low, high = grids_per_village
+    for root in roots:
+        for township in children.get(root, ()):
+            for village in children.get(township, ()):
+                n = int(rng_for(seed, village).integers(low, high + 1))
+                children[village] = [f"{village}{i:03d}" for i in range(1, n + 1)]
+    cells: dict[str, BaseGeometry] = {}
+    for root, geom in roots.items():
+        cells.update(tile_tree({root: geom}, children, seed=seed))
+    return cells, children

@@ -330,10 +330,6 @@ def generate_grids(
     """
     hosts = hosts or {}
     areas = {a.code: a for a in Area.objects.all()}
-    children: dict[str, list[str]] = defaultdict(list)
-    for a in sorted(areas.values(), key=lambda a: a.code):
-        if a.parent_id:
-            children[a.parent_id].append(a.code)
     summary = GenerationSummary()
     roots: dict[str, BaseGeometry] = {}
     for a in areas.values():
@@ -343,20 +339,16 @@ def generate_grids(
             roots[a.code] = a.boundary
         elif a.code not in hosts:
             summary.counties_without_boundary.append(a.name)
-    for guest, host in hosts.items():
-        if host in roots and guest in areas:
-            children[host] = children[host] + children[guest]
-
-    villages = [code for root in roots for t in children[root] for code in children[t]]
+    parent_of = {a.code: a.parent_id for a in areas.values() if a.parent_id}
+    cells, children = gridgen.plan_city(
+        parent_of,
+        {code: roots[code] for code in progress(sorted(roots), desc="tiling")},
+        seed=seed,
+        grids_per_village=grids_per_village,
+        hosts=hosts,
+    )
+    villages = [code for code in cells if len(code) == 12 and areas[code].level == AreaLevel.VILLAGE]
     existing_grids = set(Grid.objects.values_list("code", flat=True))
-    for v in villages:
-        rng = gridgen.rng_for(seed, v)
-        n = int(rng.integers(grids_per_village[0], grids_per_village[1] + 1))
-        children[v] = [f"{v}{i:03d}" for i in range(1, n + 1)]
-
-    cells: dict[str, BaseGeometry] = {}
-    for root, geom in progress(list(roots.items()), desc="tiling"):
-        cells.update(gridgen.tile_tree({root: geom}, children, seed=seed))
 
     with transaction.atomic():
         changed = []
