@@ -90,7 +90,9 @@ def run(n_points: int, n_single: int, n_loop: int, repeats: int) -> dict:
     # Same answers first: the fast path must agree with the exact one.
     exact = GridLocator(codes, geoms, max_cells=0)
     sample = slice(0, min(n_points, 200_000))
-    assert (locator.locate_many(lon[sample], lat[sample]) == exact.locate_many(lon[sample], lat[sample])).all()
+    assert (
+        locator.locate_many(lon[sample], lat[sample]) == exact.locate_many(lon[sample], lat[sample])
+    ).all()
 
     batch_s = best_of(repeats, lambda: locator.locate_indices(lon, lat))
     bare_s = best_of(repeats, lambda: tree.query(shapely.points(lon, lat), predicate="within"))
@@ -186,7 +188,9 @@ def write_docs(report: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--points", type=int, default=1_000_000)
     parser.add_argument("--single", type=int, default=100_000, help="points for the single-point path")
     parser.add_argument("--loop", type=int, default=300, help="points for the plain contains loop")
