@@ -11,10 +11,10 @@
       .then(function (r) { return r.json(); })
       .then(function (data) {
         var palette = ["#2b6cb0", "#2f855a", "#b7791f", "#9b2c2c", "#6b46c1", "#2c7a7b", "#c05621", "#4a5568"];
+        data.features.forEach(function (f, i) { f.properties.colour = palette[i % palette.length]; });
         var layer = L.geoJSON(data, {
           style: function (f) {
-            var i = parseInt(f.properties.code.slice(-3), 10) || 0;
-            return { color: "#1a202c", weight: 1, fillColor: palette[i % palette.length], fillOpacity: 0.35 };
+            return { color: "#1a202c", weight: 1, fillColor: f.properties.colour, fillOpacity: 0.35 };
           },
           onEachFeature: function (f, l) {
             l.bindTooltip(f.properties.name, { sticky: true });
