@@ -33,6 +33,11 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
         (_("单位与角色"), {"fields": ("full_name", "org_unit", "roles")}),
     )
 
+    def area_code_of(self, obj: User) -> str | None:
+        if obj.org_unit_id:
+            return obj.org_unit.area_id
+        return obj.scope_area_id
+
     def get_readonly_fields(self, request, obj=None):
         # Only a superuser may hand out superuser status or raw permissions, so
         # a county administrator cannot widen anyone's rights beyond their own.

@@ -8,7 +8,9 @@ selectors as the rest of the application.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 
+from accounts.scope import scope_of
 from accounts.selectors import users_for
 from orgs.selectors import org_units_for
 from regions.selectors import areas_for, grids_for
@@ -31,6 +33,17 @@ class ScopedAdmin(admin.ModelAdmin):
         qs = type(self).selector(request.user)
         ordering = self.get_ordering(request)
         return qs.order_by(*ordering) if ordering else qs
+
+    def area_code_of(self, obj) -> str | None:
+        """The area (or grid) code that places ``obj`` in a scope."""
+        return getattr(obj, "code", None)
+
+    def save_model(self, request, obj, form, change):
+        # Related-field choices already keep forms inside the scope; this also
+        # stops a new top-level record (an area without parent) outside it.
+        if not scope_of(request.user).covers_area(self.area_code_of(obj)):
+            raise PermissionDenied("不在您的数据范围内 / outside your data scope")
+        super().save_model(request, obj, form, change)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         scoped = scoped_queryset_for(db_field.related_model, request.user)

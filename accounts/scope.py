@@ -27,9 +27,11 @@ class DataScope:
         return self.area_prefix is None and not self.nothing
 
     def covers_area(self, code: str | None) -> bool:
-        if self.nothing or code is None:
-            return False
-        return self.area_prefix is None or code.startswith(self.area_prefix)
+        """Whether a record placed at ``code`` is visible. A record with no
+        place at all is visible only to a global scope."""
+        if self.is_global:
+            return True
+        return code is not None and not self.nothing and code.startswith(self.area_prefix)
 
     def area_q(self, field_name: str) -> Q:
         """A filter on a field holding an area (or grid) code."""

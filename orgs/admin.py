@@ -14,3 +14,6 @@ class OrgUnitAdmin(ScopedAdmin):
     autocomplete_fields = ("area", "parent")
     list_select_related = ("area", "parent")
     list_per_page = 50
+
+    def area_code_of(self, obj: OrgUnit) -> str | None:
+        return obj.area_id

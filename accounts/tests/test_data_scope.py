@@ -3,9 +3,10 @@ admin or API, including by guessing ids. A city dispatcher sees both."""
 
 import pytest
 
+from accounts.models import User
 from accounts.scope import scope_of
 from orgs.models import OrgUnit
-from regions.models import Grid
+from regions.models import Area, Grid
 
 QIXIAN, XUNXIAN = "410622000000", "410621000000"
 
@@ -179,3 +180,42 @@ def test_a_city_dispatcher_sees_both_counties(client_for):
     codes = [a["code"] for a in client.get("/api/v1/areas/", {"level": 3}).json()["results"]]
     assert QIXIAN in codes and XUNXIAN in codes
     assert client.get(f"/places/{XUNXIAN}/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_refuses_a_new_top_level_area_outside_the_scope(client_for):
+    client = client_for("qixian_admin")
+    response = client.post("/admin/regions/area/add/", {"code": "420000000000", "name": "湖北省", "level": 1})
+    assert response.status_code == 403
+    assert not Area.objects.filter(code="420000000000").exists()
+
+
+@pytest.mark.django_db
+def test_a_superuser_can_add_staff_without_a_unit(client_for):
+    response = client_for("admin").post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "newcomer",
+            "password1": "a-Long-pass-4821",
+            "password2": "a-Long-pass-4821",
+            "full_name": "新同事",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:1500]
+
+
+@pytest.mark.django_db
+def test_a_county_admin_adds_staff_only_to_units_in_scope(client_for):
+    client = client_for("qixian_admin")
+    xunxian_unit = OrgUnit.objects.get(name="浚县住房和城乡建设局")
+    qixian_unit = OrgUnit.objects.get(name="淇县住房和城乡建设局")
+    form = {
+        "username": "x1",
+        "password1": "a-Long-pass-4821",
+        "password2": "a-Long-pass-4821",
+        "full_name": "甲",
+    }
+    client.post("/admin/accounts/user/add/", {**form, "org_unit": xunxian_unit.pk})
+    assert not User.objects.filter(username="x1").exists()
+    client.post("/admin/accounts/user/add/", {**form, "org_unit": qixian_unit.pk})
+    assert User.objects.get(username="x1").org_unit == qixian_unit
