@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import me
+from changan.views import healthz
 from orgs.api import OrgUnitViewSet
 from regions import views as region_views
 from regions.api import AreaViewSet, GridViewSet, locate
@@ -16,6 +17,7 @@ router.register("org-units", OrgUnitViewSet, basename="orgunit")
 
 urlpatterns = [
     path("", region_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("places/", region_views.place_tree, name="places"),
     path("places/<str:code>/", region_views.place_tree, name="place"),
     path("places/<str:code>/map.geojson", region_views.place_geojson, name="place-geojson"),
