@@ -6,7 +6,6 @@ Every step is an upsert, so loading twice changes nothing the second time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,7 +19,7 @@ from orgs.models import OrgUnit, OrgUnitKind, Sector
 from orgs.services import ensure_unit
 from regions import codes
 from regions.models import Area, AreaLevel, Grid
-from regions.services import generate_grids, import_areas, import_boundaries
+from regions.services import Progress, generate_grids, import_areas, import_boundaries, no_progress
 
 CITY = "410600000000"
 DEV_ZONE, DEV_ZONE_HOST = "410671000000", "410611000000"  # 开发区 is carved from 淇滨区
@@ -60,10 +59,7 @@ class DemoReport:
     logins: list[DemoLogin] = field(default_factory=list)
 
 
-Progress = Callable[..., Iterable]
-
-
-def load_demo_city(*, progress: Progress = lambda items, **_: items) -> DemoReport:
+def load_demo_city(*, progress: Progress = no_progress) -> DemoReport:
     report = DemoReport()
     data = settings.DEMO_DATA_DIR
     s = import_areas(data / "hebi_admin_divisions.csv", progress=progress)
@@ -220,7 +216,7 @@ def build_demo_staff() -> list[DemoLogin]:
 
 
 @transaction.atomic
-def staff_grids(*, progress: Progress = lambda items, **_: items) -> int:
+def staff_grids(*, progress: Progress = no_progress) -> int:
     """A chief (网格长) per village and a worker (网格员) per grid, with work
     phones, and a party-branch secretary per grid. Only grids without a chief
     are touched, so a second run adds nothing."""

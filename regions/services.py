@@ -29,10 +29,10 @@ from regions import codes, gridgen
 from regions.locator import OUTSIDE, GridLocator
 from regions.models import Area, AreaLevel, Grid, GridKind
 
-Progress = Callable[[Iterable], Iterable]  # e.g. tqdm; identity by default
+Progress = Callable[..., Iterable]  # progress(items, desc=...), e.g. tqdm; identity by default
 
 
-def _no_progress(items: Iterable, **_: object) -> Iterable:
+def no_progress(items: Iterable, **_: object) -> Iterable:
     return items
 
 
@@ -64,11 +64,11 @@ class ImportSummary:
 AREA_COLUMNS = ("code", "name", "level", "parent_code")
 
 
-def import_areas(path: Path | str, *, progress: Progress = _no_progress) -> ImportSummary:
+def import_areas(path: Path | str, *, progress: Progress = no_progress) -> ImportSummary:
     """Create or update areas from a CSV with ``code,name,level,parent_code``
     (the format of the NBS-derived ``hebi_admin_divisions.csv``)."""
     rows = _read_area_rows(Path(path))
-    existing = {a.code: a for a in Area.objects.all()}
+    existing = {a.code: a for a in Area.objects.only("code", "name", "level", "parent_id")}
     in_file = {r["code"] for r in rows}
     missing_provinces: set[str] = set()
     for r in rows:
@@ -123,9 +123,12 @@ def _read_area_rows(path: Path) -> list[dict]:
             where=f"{path.name} 第1行 row 1 (header)",
         )
     rows, seen = [], {}
-    for line_no, raw in enumerate(reader, start=2):
+    for raw in reader:
+        line_no = reader.line_num
         where = f"{path.name} 第{line_no}行 row {line_no}"
-        raw = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+        if None in raw:  # DictReader files surplus values under the key None
+            raise ImportProblem("值比列多 / more values than columns", where=where)
+        raw = {k.strip(): (v or "").strip() for k, v in raw.items()}
         code, name, parent = raw["code"], raw["name"], raw["parent_code"]
         try:
             codes.validate_area_code(code)
@@ -181,7 +184,7 @@ def _read_text(path: Path) -> str:
 
 
 def import_boundaries(
-    path: Path | str, *, synthetic: bool = False, progress: Progress = _no_progress
+    path: Path | str, *, synthetic: bool = False, progress: Progress = no_progress
 ) -> ImportSummary:
     """Attach polygons to areas (or grids) by the feature's ``code``/``adcode``.
 
@@ -318,7 +321,7 @@ def generate_grids(
     grids_per_village: tuple[int, int] = (7, 13),
     hosts: dict[str, str] | None = None,
     replace: bool = False,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> GenerationSummary:
     """Generate synthetic township, village and grid polygons inside every
     county that has a real boundary (for the demo city; clearly flagged as

@@ -69,3 +69,11 @@ def test_a_bad_file_names_the_row_and_changes_nothing(name, message):
 def test_a_missing_file_is_a_clear_error():
     with pytest.raises(CommandError, match="file not found"):
         run("no_such_file.csv")
+
+
+@pytest.mark.django_db
+def test_a_row_with_more_values_than_columns_is_refused(tmp_path):
+    path = tmp_path / "extra.csv"
+    path.write_text("code,name,level,parent_code\n110000000000,北京市,1,,surplus\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="row 2: 值比列多"):
+        call_command("import_areas", str(path), "--no-progress", stdout=StringIO())
