@@ -45,6 +45,22 @@ class ScopedAdmin(admin.ModelAdmin):
             raise PermissionDenied("不在您的数据范围内 / outside your data scope")
         super().save_model(request, obj, form, change)
 
+    def get_readonly_fields(self, request, obj=None):
+        # A link that points outside the scope (a county bureau's parent, the
+        # city department) is shown but cannot be edited: the scoped choices
+        # would not contain it, and saving the form would silently drop it.
+        fixed = list(super().get_readonly_fields(request, obj))
+        if obj is None:
+            return fixed
+        for field in self.model._meta.get_fields():
+            if not (field.many_to_one and field.editable) or field.name in fixed:
+                continue
+            value = getattr(obj, field.attname)
+            scoped = scoped_queryset_for(field.related_model, request.user)
+            if value is not None and scoped is not None and not scoped.filter(pk=value).exists():
+                fixed.append(field.name)
+        return fixed
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         scoped = scoped_queryset_for(db_field.related_model, request.user)
         if scoped is not None:

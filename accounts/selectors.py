@@ -16,4 +16,6 @@ def users_for(user) -> QuerySet[User]:
     visible = scope.area_q("org_unit__area__code") | scope.org_unit_q("org_unit_id")
     if not scope.nothing:
         visible |= Q(org_unit__isnull=True) & scope.area_q("scope_area__code")
-    return User.objects.filter(visible)
+    # A superuser is above every scope: a county administrator must not be able
+    # to reach (and so reset the password of) an account that sees everything.
+    return User.objects.filter(visible).exclude(is_superuser=True)

@@ -9,6 +9,7 @@ documented in ``docs/operations.md``.
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("CHANGAN_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -30,7 +31,14 @@ def _embedded_secret_key() -> str:
 
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="") or _embedded_secret_key()
+HTTPS = env.bool("CHANGAN_HTTPS", default=False)
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if HTTPS:
+        # Production runs several processes, often on several hosts: a key
+        # generated per host would make their sessions and signatures disagree.
+        raise ImproperlyConfigured("SECRET_KEY must be set in production (CHANGAN_HTTPS=true)")
+    SECRET_KEY = _embedded_secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -154,6 +162,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: the browsable API's forms would list related objects outside
+    # the user's scope. People browse the API at /api/docs/.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "changan.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 100,
@@ -169,7 +181,6 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Production hardening: set CHANGAN_HTTPS=true behind a TLS-terminating proxy.
-HTTPS = env.bool("CHANGAN_HTTPS", default=False)
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

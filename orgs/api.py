@@ -1,33 +1,21 @@
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
 
-from accounts.scope import scope_of
-from changan.api import IdCursorPagination, ModelPermissions
+from changan.api import IdCursorPagination, ModelPermissions, ScopedRelatedField
+from orgs import services
 from orgs.models import OrgUnit
 from orgs.selectors import org_units_for
-from regions.models import Area
+from regions.selectors import areas_for
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
-    area = serializers.PrimaryKeyRelatedField(queryset=Area.objects.all())
+    area = ScopedRelatedField(selector=areas_for)
+    parent = ScopedRelatedField(selector=org_units_for, allow_null=True, required=False)
 
     class Meta:
         model = OrgUnit
         fields = ("id", "name", "kind", "sector", "parent", "area", "phone", "is_active")
-
-    def validate_area(self, area: Area) -> Area:
-        if not scope_of(self.context["request"].user).covers_area(area.code):
-            raise ValidationError(_("该区域不在您的数据范围内 / this area is outside your data scope"))
-        return area
-
-    def validate_parent(self, parent: OrgUnit | None) -> OrgUnit | None:
-        user = self.context["request"].user
-        if parent is not None and not org_units_for(user).filter(pk=parent.pk).exists():
-            raise ValidationError(_("上级单位不在您的数据范围内 / parent unit is outside your data scope"))
-        return parent
 
 
 class OrgUnitViewSet(viewsets.ModelViewSet):
@@ -38,3 +26,12 @@ class OrgUnitViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return org_units_for(self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.create_unit(by=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        services.update_unit(unit=serializer.instance, by=self.request.user, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.delete_unit(unit=instance, by=self.request.user)

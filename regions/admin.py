@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scope import ScopedAdmin
+from regions import codes
 from regions.models import Area, Grid
 from regions.selectors import areas_for, grids_for
 
@@ -15,15 +17,45 @@ def _geometry_summary(obj) -> str:
     return f"{geom.geom_type} · {parts} · {label}"
 
 
+class AreaForm(forms.ModelForm):
+    """Level and parent follow from the code; only code and name are typed."""
+
+    class Meta:
+        model = Area
+        fields = ("code", "name")
+
+    def clean(self):
+        data = super().clean()
+        code = data.get("code") or self.instance.code
+        try:
+            codes.validate_area_code(code)
+        except codes.CodeError as exc:
+            raise forms.ValidationError({"code": str(exc)}) from None
+        self.instance.level = codes.level_of(code)
+        self.instance.parent_id = codes.parent_code_of(code)
+        if self.instance.parent_id and not Area.objects.filter(code=self.instance.parent_id).exists():
+            raise forms.ValidationError(
+                {"code": f"上级 {self.instance.parent_id} 不存在 / parent does not exist"}
+            )
+        return data
+
+
 @admin.register(Area)
 class AreaAdmin(ScopedAdmin):
     selector = staticmethod(areas_for)
+    form = AreaForm
     list_display = ("code", "name", "level", "kind_display", "parent", "boundary_synthetic")
     list_filter = ("level", "boundary_synthetic")
     search_fields = ("code", "name")
-    autocomplete_fields = ("parent",)
-    readonly_fields = ("boundary_display", "centroid_lon", "centroid_lat", "boundary_synthetic")
-    fields = ("code", "name", "level", "parent", *readonly_fields)
+    readonly_fields = (
+        "level",
+        "parent",
+        "boundary_display",
+        "centroid_lon",
+        "centroid_lat",
+        "boundary_synthetic",
+    )
+    fields = ("code", "name", *readonly_fields)
     list_per_page = 50
     show_full_result_count = False
 

@@ -7,15 +7,14 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.scope import scope_of
-from changan.api import CodeCursorPagination, ModelPermissions
+from accounts.selectors import users_for
+from changan.api import CodeCursorPagination, ModelPermissions, ScopedRelatedField
+from regions import services
 from regions.models import Area, Grid
-from regions.selectors import areas_for, grids_for
-from regions.services import locate_grid
+from regions.selectors import areas_for, grid_for, grids_for
 
 
 class AreaSerializer(serializers.ModelSerializer):
@@ -25,19 +24,15 @@ class AreaSerializer(serializers.ModelSerializer):
     class Meta:
         model = Area
         fields = (
-            "code",
-            "name",
-            "level",
-            "kind",
-            "parent_code",
-            "centroid_lon",
-            "centroid_lat",
-            "boundary_synthetic",
-        )
+            "code", "name", "level", "kind", "parent_code",
+            "centroid_lon", "centroid_lat", "boundary_synthetic",
+        )  # fmt: skip
 
 
 class GridSerializer(serializers.ModelSerializer):
     village_code = serializers.CharField(source="village_id", read_only=True)
+    chief = ScopedRelatedField(selector=users_for, allow_null=True, required=False)
+    workers = ScopedRelatedField(selector=users_for, many=True, required=False)
 
     class Meta:
         model = Grid
@@ -48,27 +43,13 @@ class GridSerializer(serializers.ModelSerializer):
         )  # fmt: skip
         read_only_fields = ("code", "village_code", "centroid_lon", "centroid_lat", "boundary_synthetic")
 
-    def validate_chief(self, user):
-        return _in_scope_user(self.context["request"], user)
 
-    def validate_workers(self, users):
-        return [_in_scope_user(self.context["request"], u) for u in users]
-
-
-def _in_scope_user(request: Request, user):
-    from accounts.selectors import users_for
-
-    if user is not None and not users_for(request.user).filter(pk=user.pk).exists():
-        raise ValidationError(_("该人员不在您的数据范围内 / this person is outside your data scope"))
-    return user
+class AreaFilter(serializers.Serializer):
+    parent = serializers.RegexField(r"^\d{12}$", required=False, help_text="上级区划代码 / parent area code")
+    level = serializers.IntegerField(min_value=1, max_value=5, required=False, help_text="级别 / level 1–5")
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("parent", str, description="上级区划代码 / parent area code"),
-        OpenApiParameter("level", int, description="级别 1–5 / level 1–5"),
-    ]
-)
+@extend_schema(parameters=[AreaFilter])
 class AreaViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AreaSerializer
     permission_classes = [ModelPermissions]
@@ -76,14 +57,9 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Area.objects.none()  # for the schema; requests use get_queryset
 
     def get_queryset(self):
-        qs = areas_for(self.request.user)
-        if parent := self.request.query_params.get("parent"):
-            qs = qs.filter(parent_id=parent)
-        if level := self.request.query_params.get("level"):
-            if not level.isdigit():
-                raise ValidationError({"level": _("级别必须是数字 / level must be a number")})
-            qs = qs.filter(level=int(level))
-        return qs
+        params = AreaFilter(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        return areas_for(self.request.user, **params.validated_data)
 
 
 @extend_schema(parameters=[OpenApiParameter("village", str, description="村(社区)代码 / village code")])
@@ -95,10 +71,11 @@ class GridViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
-        qs = grids_for(self.request.user).prefetch_related("workers")
-        if village := self.request.query_params.get("village"):
-            qs = qs.filter(village_id=village)
-        return qs
+        village = self.request.query_params.get("village")
+        return grids_for(self.request.user, village=village).prefetch_related("workers")
+
+    def perform_update(self, serializer):
+        services.update_grid(grid=serializer.instance, by=self.request.user, **serializer.validated_data)
 
 
 class LocationSerializer(serializers.Serializer):
@@ -109,15 +86,14 @@ class LocationSerializer(serializers.Serializer):
 @extend_schema(parameters=[LocationSerializer], responses={200: dict})
 @api_view(["GET"])
 def locate(request: Request) -> Response:
-    """Which grid (and village, township, county) a point lies in."""
+    """Which of the user's grids (and village) a point lies in."""
     params = LocationSerializer(data=request.query_params)
     params.is_valid(raise_exception=True)
-    code = locate_grid(params.validated_data["lon"], params.validated_data["lat"])
-    if not code:
-        return Response({"grid": None, "detail": _("不在辖区内 / outside jurisdiction")})
-    if not scope_of(request.user).covers_area(code):
-        return Response({"grid": None, "detail": _("不在您的数据范围内 / outside your data scope")})
-    grid = Grid.objects.select_related("village").get(code=code)
+    code = services.locate_grid(params.validated_data["lon"], params.validated_data["lat"])
+    grid = grid_for(request.user, code) if code else None
+    if grid is None:
+        # The same answer outside the city and outside the user's scope.
+        return Response({"grid": None, "detail": _("不在您的辖区内 / outside your jurisdiction")})
     return Response(
         {"grid": GridSerializer(grid, context={"request": request}).data, "village": grid.village.name}
     )

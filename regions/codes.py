@@ -11,6 +11,7 @@ codes that start with the unit's *prefix*; data scopes and rollups rely on that.
 
 from __future__ import annotations
 
+import itertools
 import re
 from enum import IntEnum
 
@@ -40,9 +41,20 @@ class CodeError(ValueError):
     """A code that is not a valid 12-digit division code (or 15-digit grid code)."""
 
 
+_SEGMENTS = ((0, 2), (2, 4), (4, 6), (6, 9), (9, 12))
+
+
 def validate_area_code(code: str) -> str:
     if not isinstance(code, str) or not AREA_CODE_RE.match(code):
         raise CodeError(f"区划代码必须是12位数字 / area code must be 12 digits: {code!r}")
+    zero = [int(code[a:b]) == 0 for a, b in _SEGMENTS]
+    # A unit's own segment is non-zero and everything after it is zero, so
+    # 410622000001 (a village directly under a county) is not a code. The one
+    # exception: cities without counties (东莞 441900, 中山 442000, 嘉峪关 620200,
+    # 儋州 460400) number their townships directly, with county segment 00.
+    gaps = [i for i, (z, later) in enumerate(itertools.pairwise(zero)) if z and not later]
+    if zero[0] or any(i != 2 for i in gaps):
+        raise CodeError(f"区划代码的层级段不连续 / code has a zero segment above a non-zero one: {code}")
     return code
 
 

@@ -10,6 +10,7 @@ without gaps or overlaps up to floating-point rounding.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -20,7 +21,7 @@ from shapely.geometry.base import BaseGeometry
 def rng_for(seed: int, key: str) -> np.random.Generator:
     """A generator that depends only on the seed and the parent's code, so the
     result for one parent does not change when other parents are added."""
-    return np.random.default_rng([seed, int(key) if key.isdigit() else abs(hash(key))])
+    return np.random.default_rng([seed, int(key) if key.isdigit() else zlib.crc32(key.encode())])
 
 
 def random_points_in(polygon: BaseGeometry, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -66,10 +67,19 @@ def split(polygon: BaseGeometry, n: int, rng: np.random.Generator, relax: int = 
                 for c in cells
             ]
         )
-    cells = _clipped_cells(polygon, seeds)
-    # A Voronoi cell clipped to a concave parent may be empty only if its seed
-    # were outside; seeds are inside, but guard against degenerate input.
-    return [shapely.make_valid(c) if not c.is_valid else c for c in cells]
+    return [polygonal(c) for c in _clipped_cells(polygon, seeds)]
+
+
+def polygonal(geom: BaseGeometry) -> BaseGeometry:
+    """The polygon parts of ``geom``: clipping a cell to a concave parent can
+    leave stray lines or points where the two only touch, and a grid must be a
+    Polygon or MultiPolygon."""
+    if not geom.is_valid:
+        geom = shapely.make_valid(geom)
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
 def tile_tree(

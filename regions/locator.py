@@ -33,6 +33,10 @@ class GridLocator:
     ):
         if len(codes) != len(geometries):
             raise ValueError("codes and geometries differ in length")
+        kinds = shapely.get_type_id(np.asarray(geometries, dtype=object))
+        bad = np.flatnonzero(~np.isin(kinds, (3, 6)))  # Polygon, MultiPolygon
+        if len(bad):
+            raise ValueError(f"grid {codes[bad[0]]} is not a polygon: every grid must be (Multi)Polygon")
         order = np.argsort(np.asarray(codes, dtype=object).astype(str), kind="stable")
         # Sorted by code, so "smallest index" is "smallest code" in tie-breaks.
         self.codes = np.asarray(codes, dtype=object)[order]

@@ -79,8 +79,10 @@ class Area(models.Model):
             raise ValidationError({"code": str(exc)}) from exc
         if self.level != codes.level_of(self.code):
             raise ValidationError({"level": _("级别与区划代码不符 / level does not match the code")})
-        if self.parent_id and not codes.is_within(self.code, self.parent_id):
-            raise ValidationError({"parent": _("上级代码不是本代码的前缀 / parent is not an ancestor")})
+        if (self.parent_id or None) != codes.parent_code_of(self.code) and self.level > AreaLevel.PROVINCE:
+            raise ValidationError(
+                {"parent": _("上级必须是代码所示的上级单位 / parent must be the code's parent")}
+            )
 
     @property
     def prefix(self) -> str:
@@ -154,7 +156,9 @@ class Grid(models.Model):
             raise ValidationError(
                 {"code": _("网格编码须以所属村(社区)代码开头 / must start with the village code")}
             )
-        if self.boundary is not None and not self.boundary.is_valid:
+        if self.boundary is not None and (
+            not self.boundary.is_valid or self.boundary.geom_type not in ("Polygon", "MultiPolygon")
+        ):
             raise ValidationError({"boundary": _("边界几何无效 / invalid geometry")})
 
     @property

@@ -12,12 +12,28 @@ from regions import codes
 from regions.models import Area, AreaLevel, Grid
 
 
-def areas_for(user) -> QuerySet[Area]:
-    return Area.objects.filter(scope_of(user).area_q("code"))
+def areas_for(user, *, parent: str | None = None, level: int | None = None) -> QuerySet[Area]:
+    """Areas in the user's scope, optionally the children of ``parent`` or
+    those of one ``level``."""
+    qs = Area.objects.filter(scope_of(user).area_q("code"))
+    if parent is not None:
+        qs = qs.filter(parent_id=parent)
+    if level is not None:
+        qs = qs.filter(level=level)
+    return qs
 
 
-def grids_for(user) -> QuerySet[Grid]:
-    return Grid.objects.filter(scope_of(user).area_q("code"))
+def grids_for(user, *, village: str | None = None) -> QuerySet[Grid]:
+    """Grids in the user's scope, optionally those of one village/community."""
+    qs = Grid.objects.filter(scope_of(user).area_q("code"))
+    if village is not None:
+        qs = qs.filter(village_id=village)
+    return qs
+
+
+def grid_for(user, code: str) -> Grid | None:
+    """One grid the user may see, or None (also when it is outside the scope)."""
+    return grids_for(user).select_related("village").filter(code=code).first()
 
 
 def area_for(user, code: str) -> Area:
@@ -45,7 +61,7 @@ class AreaSummary:
 def child_summaries(user, parent: Area) -> list[AreaSummary]:
     """The visible children of ``parent`` with what lies inside each: the
     counts come from two grouped queries over code prefixes, not one per row."""
-    children = list(areas_for(user).filter(parent=parent).order_by("code"))
+    children = list(areas_for(user, parent=parent.code).order_by("code"))
     if not children:
         return []
     child_level = AreaLevel(children[0].level)

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -204,6 +205,8 @@ def import_boundaries(
     seen: dict[str, int] = {}
     for i, feature in enumerate(features, start=1):
         where = f"{path.name} 第{i}个要素 feature #{i}"
+        if not isinstance(feature, dict) or not isinstance(feature.get("properties") or {}, dict):
+            raise ImportProblem("要素不是 GeoJSON Feature 对象 / not a GeoJSON Feature object", where=where)
         code = _feature_code(feature, where)
         if code in seen:
             raise ImportProblem(
@@ -268,8 +271,10 @@ def _feature_code(feature: dict, where: str) -> str:
 
 
 def _feature_geometry(feature: dict, where: str) -> BaseGeometry:
+    if not isinstance(feature.get("geometry"), dict):
+        raise ImportProblem("要素没有几何 / feature has no geometry", where=where)
     try:
-        geom = shape(feature.get("geometry") or {})
+        geom = shape(feature["geometry"])
     except Exception as exc:  # shapely raises several types for bad GeoJSON
         raise ImportProblem(f"几何无法解析 / unreadable geometry: {exc}", where=where) from None
     if geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
@@ -308,7 +313,7 @@ class GenerationSummary:
             f"乡级边界 township polygons: {self.townships}",
             f"村级边界 village polygons: {self.villages}",
             f"新建网格 grids created: {self.grids_created}",
-            f"已有网格未改动 villages left as they were: {self.villages_skipped}",
+            f"已有网格、未改动的村 villages left as they were (use --replace): {self.villages_skipped}",
         ]
         if self.counties_without_boundary:
             out.append("无边界未生成 skipped, no boundary: " + ", ".join(self.counties_without_boundary))
@@ -350,8 +355,18 @@ def generate_grids(
         grids_per_village=grids_per_village,
         hosts=hosts,
     )
+    # A county whose villages already have grids is left exactly as it is
+    # (polygons included) unless replace is asked for: regenerating the
+    # polygons alone would leave the old grids sticking out of their villages.
+    villages_with_grids = set(Grid.objects.values_list("village_id", flat=True).distinct())
+    kept: set[str] = set()
+    for root in roots:
+        below = [v for t in children.get(root, ()) for v in children.get(t, ())]
+        if not replace and villages_with_grids.intersection(below):
+            kept.update([root, *children.get(root, ()), *below])
+            summary.villages_skipped += len(below)
+    cells = {code: geom for code, geom in cells.items() if code[:12] not in kept}
     villages = [code for code in cells if len(code) == 12 and areas[code].level == AreaLevel.VILLAGE]
-    existing_grids = set(Grid.objects.values_list("code", flat=True))
 
     with transaction.atomic():
         changed = []
@@ -365,7 +380,7 @@ def generate_grids(
                 summary.townships += area.level == AreaLevel.TOWNSHIP
                 summary.villages += area.level == AreaLevel.VILLAGE
         for guest, host in hosts.items():
-            if host in roots and guest in areas and areas[guest].boundary is None:
+            if host in roots and host not in kept and guest in areas:
                 union = shapely.union_all([cells[t] for t in children[guest] if t in cells])
                 if not union.is_empty:
                     _set_boundary(areas[guest], union, synthetic=True)
@@ -376,13 +391,9 @@ def generate_grids(
 
         new_grids: list[Grid] = []
         for v in progress(villages, desc="grids"):
-            grid_codes = children[v]
-            if any(c in existing_grids for c in grid_codes):
-                if not replace:
-                    summary.villages_skipped += 1
-                    continue
-                Grid.objects.filter(code__startswith=v, boundary_synthetic=True).delete()
-            new_grids.extend(_demo_grids(areas[v], grid_codes, cells, seed))
+            if v in villages_with_grids:  # only when replacing
+                Grid.objects.filter(village_id=v, boundary_synthetic=True).delete()
+            new_grids.extend(_demo_grids(areas[v], children[v], cells, seed))
         Grid.objects.bulk_create(new_grids, batch_size=1000)
         summary.grids_created = len(new_grids)
         grids_changed()
@@ -415,6 +426,39 @@ def _demo_grids(village: Area, grid_codes: Sequence[str], cells: dict, seed: int
     return out
 
 
+# ------------------------------------------------------------- grid edits
+
+GRID_EDITABLE = (
+    "name", "kind", "dedicated_to", "households", "chief", "workers",
+    "party_branch_name", "party_branch_secretary",
+)  # fmt: skip
+
+
+@transaction.atomic
+def update_grid(*, grid: Grid, by, **changes) -> Grid:
+    """Change a grid's attributes (not its code, village or boundary: those
+    come from imports). People assigned must be inside the editor's scope."""
+    from accounts.scope import scope_of
+    from accounts.selectors import users_for
+
+    unknown = set(changes) - set(GRID_EDITABLE)
+    if unknown:
+        raise ValidationError(f"不能修改 / cannot change: {', '.join(sorted(unknown))}")
+    if not scope_of(by).covers_area(grid.code):
+        raise PermissionDenied("不在您的数据范围内 / outside your data scope")
+    workers = changes.pop("workers", None)
+    people = [p for p in [changes.get("chief"), *(workers or [])] if p is not None]
+    if people and users_for(by).filter(pk__in=[p.pk for p in people]).count() != len({p.pk for p in people}):
+        raise PermissionDenied("人员不在您的数据范围内 / a person is outside your data scope")
+    for name, value in changes.items():
+        setattr(grid, name, value)
+    grid.full_clean()
+    grid.save()
+    if workers is not None:
+        grid.workers.set(workers)
+    return grid
+
+
 # ------------------------------------------------------------ grid locator
 
 _LOCATOR_VERSION_KEY = "regions:grids-version"
@@ -438,7 +482,7 @@ def _grids_version() -> str:
         last = stats["last"].timestamp() if stats["last"] else 0
         version = f"{stats['n']}:{last}"
         # Short timeout: a write that bypassed grids_changed() is seen soon anyway.
-        cache.set(_LOCATOR_VERSION_KEY, version, timeout=60)
+        cache.set(_LOCATOR_VERSION_KEY, version, timeout=10)
     return version
 
 

@@ -35,8 +35,7 @@ def place_tree(request: HttpRequest, code: str | None = None) -> HttpResponse:
     }
     if area.level == AreaLevel.VILLAGE:
         context["grids"] = (
-            selectors.grids_for(request.user)
-            .filter(village=area)
+            selectors.grids_for(request.user, village=area.code)
             .select_related("chief")
             .prefetch_related("workers")
         )
@@ -57,10 +56,9 @@ def place_geojson(request: HttpRequest, code: str) -> HttpResponse:
     """The polygons shown on a place page: the area's children (or its grids)."""
     area = _visible_area(request, code)
     if area.level == AreaLevel.VILLAGE:
-        features = [exports.grid_feature(g) for g in selectors.grids_for(request.user).filter(village=area)]
+        features = [exports.grid_feature(g) for g in selectors.grids_for(request.user, village=area.code)]
     else:
-        children = selectors.areas_for(request.user).filter(parent=area)
-        features = [exports.area_feature(a) for a in children]
+        features = [exports.area_feature(a) for a in selectors.areas_for(request.user, parent=area.code)]
     features = [f for f in features if f["geometry"] is not None]
     outline = exports.area_feature(area) if area.boundary is not None else None
     body = {"type": "FeatureCollection", "features": features, "outline": outline}

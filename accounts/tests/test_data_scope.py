@@ -164,7 +164,13 @@ def test_api_refuses_to_create_a_unit_in_another_county(client_for):
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert "outside your data scope" in response.json()["area"][0]
+    # The same answer as for a code that does not exist: guessing reveals nothing.
+    missing = client.post(
+        "/api/v1/org-units/",
+        {"name": "越权单位", "kind": "other", "area": "419999000000"},
+        content_type="application/json",
+    )
+    assert response.json()["area"][0] == missing.json()["area"][0].replace("419999000000", XUNXIAN)
     assert not OrgUnit.objects.filter(name="越权单位").exists()
     response = client.post(
         "/api/v1/org-units/",
@@ -219,3 +225,61 @@ def test_a_county_admin_adds_staff_only_to_units_in_scope(client_for):
     assert not User.objects.filter(username="x1").exists()
     client.post("/admin/accounts/user/add/", {**form, "org_unit": qixian_unit.pk})
     assert User.objects.get(username="x1").org_unit == qixian_unit
+
+
+@pytest.mark.django_db
+def test_a_county_admin_cannot_reach_a_superuser_in_their_county(client_for):
+    boss = User.objects.create_superuser("boss", password="a-Long-pass-4821")
+    boss.org_unit = OrgUnit.objects.get(name="淇县公安局")
+    boss.save()
+    client = client_for("qixian_admin")
+    client.post(
+        f"/admin/accounts/user/{boss.pk}/password/",
+        {"password1": "Taken-over-123", "password2": "Taken-over-123"},
+    )
+    boss.refresh_from_db()
+    assert boss.check_password("a-Long-pass-4821")
+    assert client.get("/admin/accounts/user/", {"q": "boss"}).context["cl"].result_count == 0
+
+
+@pytest.mark.django_db
+def test_saving_in_the_admin_keeps_links_that_point_outside_the_scope(client_for):
+    client = client_for("qixian_admin")
+    client.post(f"/admin/regions/area/{QIXIAN}/change/", {"name": "淇县"})
+    assert Area.objects.get(code=QIXIAN).parent_id == "410600000000"
+    bureau = OrgUnit.objects.get(name="淇县住房和城乡建设局")
+    page = client.get(f"/admin/orgs/orgunit/{bureau.pk}/change/").content.decode()
+    assert 'name="parent"' not in page  # shown read-only: the city department is out of scope
+    client.post(
+        f"/admin/orgs/orgunit/{bureau.pk}/change/",
+        {
+            "name": bureau.name,
+            "kind": bureau.kind,
+            "sector": bureau.sector,
+            "area": QIXIAN,
+            "phone": "0392-1234567",
+        },
+    )
+    bureau.refresh_from_db()
+    assert bureau.phone == "0392-1234567"
+    assert bureau.parent.name == "鹤壁市住房和城乡建设局"
+
+
+@pytest.mark.django_db
+def test_the_api_speaks_json_only(client_for):
+    response = client_for("qixian_admin").get("/api/v1/org-units/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 406
+    assert "浚县" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_grid_people_outside_the_scope_look_like_missing_ids(client_for, user_named):
+    client = client_for("qixian_admin")
+    grid = Grid.objects.filter(code__startswith="410622").first()
+    outsider = user_named("xunxian_dispatcher")
+    out = client.patch(f"/api/v1/grids/{grid.code}/", {"chief": outsider.pk}, content_type="application/json")
+    missing = client.patch(
+        f"/api/v1/grids/{grid.code}/", {"chief": 99999999}, content_type="application/json"
+    )
+    assert out.status_code == missing.status_code == 400
+    assert out.json()["chief"][0] == missing.json()["chief"][0].replace("99999999", str(outsider.pk))

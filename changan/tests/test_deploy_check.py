@@ -38,3 +38,17 @@ def test_without_https_settings_check_deploy_warns(tmp_path):
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode != 0 and "security.W004" in result.stderr + result.stdout
+
+
+def test_production_without_a_secret_key_refuses_to_start(tmp_path):
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY")},
+        "DJANGO_SETTINGS_MODULE": "changan.settings",
+        "CHANGAN_HTTPS": "true",
+        "CHANGAN_VAR_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+    assert not (tmp_path / "secret_key").exists()

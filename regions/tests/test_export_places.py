@@ -42,3 +42,24 @@ def test_grids_geojson_carries_codes_and_reimports(tmp_path):
     Grid.objects.filter(code__in=codes).update(boundary=None)
     call_command("import_boundaries", str(path), "--synthetic", "--no-progress", stdout=StringIO())
     assert not Grid.objects.filter(code__in=codes, boundary=None).exists()
+
+
+@pytest.mark.django_db
+def test_grids_csv_lists_every_grid_of_the_area(tmp_path):
+    path = tmp_path / "grids.csv"
+    call_command("export_places", "grids", "--under", "410611101000", "-o", str(path), stdout=StringIO())
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert len(rows) == Grid.objects.filter(code__startswith="410611101").count()
+    assert {"code", "name", "kind", "village_code", "households"} <= set(rows[0])
+
+
+@pytest.mark.django_db
+def test_areas_geojson_reimports_as_boundaries(tmp_path):
+    path = tmp_path / "townships.geojson"
+    args = ["areas", "--format", "geojson", "--level", "4", "--under", "410622000000", "-o", str(path)]
+    call_command("export_places", *args, stdout=StringIO())
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert len(data["features"]) == 9 and all(f["properties"]["synthetic"] for f in data["features"])
+    out = StringIO()
+    call_command("import_boundaries", str(path), "--synthetic", "--no-progress", stdout=out)
+    assert "更新 updated 9" in out.getvalue()

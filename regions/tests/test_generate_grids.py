@@ -52,3 +52,33 @@ def test_running_again_adds_nothing():
 def test_a_malformed_range_is_refused():
     with pytest.raises(CommandError, match="malformed"):
         call_command("generate_grids", "--grids-per-village", "ten")
+
+
+@pytest.mark.django_db
+def test_another_seed_leaves_counties_with_grids_untouched():
+    village = Area.objects.get(code="410622001001")
+    before = village.boundary
+    call_command(
+        "generate_grids",
+        "--seed",
+        "7",
+        "--host",
+        "410671000000=410611000000",
+        "--no-progress",
+        stdout=StringIO(),
+    )
+    village.refresh_from_db()
+    assert village.boundary.equals_exact(before, 0)
+    grids = [g.boundary for g in Grid.objects.filter(village=village)]
+    assert sum(g.area for g in grids) == pytest.approx(village.boundary.area, rel=1e-6)
+
+
+@pytest.mark.django_db
+def test_replace_regenerates_grids_and_polygons_together():
+    call_command(
+        "generate_grids", "--seed", "7", "--replace", "--host", "410671000000=410611000000", "--no-progress",
+        stdout=StringIO(),
+    )  # fmt: skip
+    village = Area.objects.get(code="410622001001")
+    grids = [g.boundary for g in Grid.objects.filter(village=village)]
+    assert sum(g.area for g in grids) == pytest.approx(village.boundary.area, rel=1e-6)

@@ -53,6 +53,7 @@ def test_the_real_hebi_file_is_already_loaded_and_reimports_unchanged(settings):
         ("areas_duplicate_code.csv", "row 5: 代码 110101000000 重复（与第4行）"),
         ("areas_bad_code.csv", "row 4: 区划代码必须是12位数字"),
         ("areas_wrong_level.csv", "row 4: 级别 4 与代码 110101000000 不符"),
+        ("areas_village_under_county.csv", "row 4: 区划代码的层级段不连续"),
     ],
 )
 def test_a_bad_file_names_the_row_and_changes_nothing(name, message):

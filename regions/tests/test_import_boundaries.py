@@ -41,6 +41,9 @@ def test_datav_counties_get_their_real_polygons(settings):
         ("boundaries_duplicate_code.geojson", "feature #2: 代码 410622000000 重复（与第1个要素）"),
         ("boundaries_point_geometry.geojson", "feature #1: 需要面状几何，得到 Point"),
         ("boundaries_truncated.geojson", "不是有效的JSON / invalid JSON"),
+        ("boundaries_not_a_feature.geojson", "feature #2: 要素不是 GeoJSON Feature 对象"),
+        ("boundaries_without_code.geojson", "feature #1: 要素没有 code 或 adcode 属性"),
+        ("boundaries_gbk.geojson", "不是UTF-8编码 / not UTF-8 text"),
     ],
 )
 def test_a_bad_file_names_the_feature_and_changes_nothing(name, message):

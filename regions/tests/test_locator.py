@@ -90,3 +90,11 @@ def demo_grids():
     cells = tile_tree({"410622000000": shape(county["geometry"])}, children, seed=1)
     grids = {k: v for k, v in cells.items() if len(k) == 15}
     return list(grids), list(grids.values())
+
+
+def test_non_polygon_grids_are_refused():
+    from shapely.geometry import GeometryCollection, LineString
+
+    odd = GeometryCollection([box(0, 0, 1, 1), LineString([(1, 1), (2, 2)])])
+    with pytest.raises(ValueError, match="410000000001009 is not a polygon"):
+        GridLocator(["410000000001001", "410000000001009"], [box(1, 1, 2, 2), odd])
