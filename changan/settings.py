@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "regions",  # areas (12-digit codes), grids, the grid locator
     "orgs",  # org units: departments, township offices, 综治中心, committees
     "accounts",  # staff users, roles, data scope
+    "worktime",  # working-time calendar: holidays, 调休, working hours
     "demo",  # the demo city loader
 ]
 
