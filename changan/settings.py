@@ -30,6 +30,17 @@ def _embedded_secret_key() -> str:
     return path.read_text().strip()
 
 
+def _embedded_field_key() -> str:
+    """A Fernet key created on first start under var/ (embedded mode only)."""
+    from cryptography.fernet import Fernet
+
+    path = VAR_DIR / "field_key"
+    if not path.exists():
+        path.write_bytes(Fernet.generate_key())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 DEBUG = env.bool("DEBUG", default=False)
 HTTPS = env.bool("CHANGAN_HTTPS", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -39,6 +50,13 @@ if not SECRET_KEY:
         # generated per host would make their sessions and signatures disagree.
         raise ImproperlyConfigured("SECRET_KEY must be set in production (CHANGAN_HTTPS=true)")
     SECRET_KEY = _embedded_secret_key()
+
+# Keys for reporter contact details (Fernet; first encrypts, all decrypt).
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+if not FIELD_ENCRYPTION_KEYS:
+    if HTTPS:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set in production (CHANGAN_HTTPS=true)")
+    FIELD_ENCRYPTION_KEYS = [_embedded_field_key()]
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -58,6 +76,8 @@ INSTALLED_APPS = [
     "orgs",  # org units: departments, township offices, 综治中心, committees
     "accounts",  # staff users, roles, data scope
     "worktime",  # working-time calendar: holidays, 调休, working hours
+    "cases",  # the case core: one lifecycle, event log, time limits, worker
+    "notify",  # in-app inbox and delivery channels with retries
     "demo",  # the demo city loader
 ]
 
@@ -200,6 +220,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Cases: a dissatisfied or unsolved rating may reopen a case this many times,
+# within this many days of closing (重办).
+CASE_REOPEN_LIMIT = env.int("CASE_REOPEN_LIMIT", default=1)
+CASE_REOPEN_WITHIN_DAYS = env.int("CASE_REOPEN_WITHIN_DAYS", default=30)
+
+# Notifications: every message lands in the in-app inbox; these channels also
+# deliver it (to the user's work phone / email), through these backends.
+NOTIFY_CHANNELS = env.list("NOTIFY_CHANNELS", default=["sms"])
+NOTIFY_BACKENDS = {
+    "sms": env.str("NOTIFY_SMS_BACKEND", default="notify.backends.ConsoleBackend"),
+    "email": env.str("NOTIFY_EMAIL_BACKEND", default="notify.backends.EmailBackend"),
+    "webhook": env.str("NOTIFY_WEBHOOK_BACKEND", default="notify.backends.ConsoleBackend"),
+}
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=6)
 
 # Where the demo city's source files live (inside this repository).
 DEMO_DATA_DIR = BASE_DIR / "demo" / "data" / "hebi"

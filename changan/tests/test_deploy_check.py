@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -15,6 +17,7 @@ def test_check_deploy_has_no_warnings(tmp_path):
         "SECRET_KEY": "x" * 20 + "-production-secret-key-with-enough-variety-0123456789",
         "ALLOWED_HOSTS": "changan.example.gov.cn",
         "CHANGAN_HTTPS": "true",
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "CHANGAN_VAR_DIR": str(tmp_path),
     }

@@ -1,0 +1,401 @@
+"""The case core: one case model for appeals, grid events, disputes and
+hazards, and its append-only event log. Workflow lives in ``services.py``;
+these models hold data and invariants only.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from orgs.models import Sector
+
+
+class Category(models.Model):
+    """A class of the 3-level taxonomy (一级/二级/三级分类)."""
+
+    code = models.CharField(_("编码"), max_length=12, primary_key=True)
+    name = models.CharField(_("名称"), max_length=60)
+    level = models.PositiveSmallIntegerField(
+        _("级别"), choices=[(1, _("一级")), (2, _("二级")), (3, _("三级"))]
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    sector = models.CharField(_("默认条线"), max_length=32, choices=Sector.choices, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("案件分类")
+        verbose_name_plural = _("案件分类")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if (self.level == 1) != (self.parent_id is None):
+            raise ValidationError(_("一级分类没有上级，其他级别必须有上级 / only level 1 has no parent"))
+        if self.parent_id and not self.code.startswith(self.parent_id):
+            raise ValidationError(_("编码须以上级编码开头 / the code must start with the parent's code"))
+
+
+class CaseKind(models.TextChoices):
+    APPEAL = "appeal", _("诉求")
+    GRID_EVENT = "grid_event", _("网格事件")
+    DISPUTE = "dispute", _("矛盾纠纷")
+    HAZARD = "hazard", _("隐患")
+
+
+class Channel(models.TextChoices):
+    QR = "qr", _("扫码/手机")
+    HOTLINE = "hotline", _("热线电话")
+    GRID_WORKER = "grid_worker", _("网格员上报")
+    WEB = "web", _("网站")
+    API = "api", _("Open311/接口")
+    SENSOR = "sensor", _("感知设备")
+    TRANSFER_110 = "transfer_110", _("110转办")
+    TRANSFER_UP = "transfer_up", _("上级转办")
+
+
+class AppealType(models.TextChoices):
+    CONSULT = "consult", _("咨询")
+    HELP = "help", _("求助")
+    COMPLAINT = "complaint", _("投诉")
+    REPORT = "report", _("举报")
+    SUGGESTION = "suggestion", _("建议")
+
+
+class Urgency(models.TextChoices):
+    URGENT = "urgent", _("紧急")  # 12345: 2 hours
+    FAST = "fast", _("快办")  # 24 hours
+    ORDINARY = "ordinary", _("一般")  # 7 working days
+    COMPLEX = "complex", _("复杂")  # 15 working days
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("待受理")
+    ACCEPTED = "accepted", _("待派遣")
+    DISPATCHED = "dispatched", _("待签收")
+    HANDLING = "handling", _("处置中")
+    SUSPENDED = "suspended", _("挂起")
+    REPLIED = "replied", _("待核查")
+    CLOSED = "closed", _("已结案")
+    REJECTED = "rejected", _("不予受理")
+    MERGED = "merged", _("已合并")
+
+
+OPEN_STATUSES = (
+    Status.RECEIVED,
+    Status.ACCEPTED,
+    Status.DISPATCHED,
+    Status.HANDLING,
+    Status.SUSPENDED,
+    Status.REPLIED,
+)
+# Statuses in which the unit's resolution clock runs: it stops when the unit
+# replies (verification is the centre's job) and while a case is suspended.
+RUNNING_STATUSES = (Status.DISPATCHED, Status.HANDLING)
+
+
+class Tier(models.IntegerChoices):
+    ONE_DEPARTMENT = 1, _("单部门办理")
+    SEVERAL_DEPARTMENTS = 2, _("多部门联办")
+    LEADER = 3, _("领导包案")
+
+
+class Satisfaction(models.IntegerChoices):
+    VERY_SATISFIED = 5, _("非常满意")
+    SATISFIED = 4, _("满意")
+    NEUTRAL = 3, _("基本满意")
+    DISSATISFIED = 2, _("不满意")
+    VERY_DISSATISFIED = 1, _("非常不满意")
+
+
+class Case(models.Model):
+    number = models.CharField(_("案件编号"), max_length=20, unique=True)
+    kind = models.CharField(_("类别"), max_length=16, choices=CaseKind.choices, default=CaseKind.APPEAL)
+    channel = models.CharField(_("来源渠道"), max_length=16, choices=Channel.choices)
+    appeal_type = models.CharField(_("诉求类型"), max_length=16, choices=AppealType.choices, blank=True)
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("分类"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    description = models.TextField(_("内容"))
+    urgency = models.CharField(
+        _("紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.ORDINARY
+    )
+
+    # Place: the area code is what every scope and rollup filters on.
+    area = models.ForeignKey(
+        "regions.Area", verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="cases"
+    )
+    grid = models.ForeignKey(
+        "regions.Grid",
+        verbose_name=_("网格"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    lon = models.FloatField(_("经度"), null=True, blank=True)
+    lat = models.FloatField(_("纬度"), null=True, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+
+    # Reporter: optional; contact details encrypted, shown masked.
+    reporter_name = models.CharField(_("反映人"), max_length=50, blank=True)
+    reporter_phone_encrypted = models.BinaryField(_("联系电话(加密)"), null=True, blank=True, editable=False)
+    reporter_phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True)
+
+    # Handling.
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    tier = models.PositiveSmallIntegerField(_("办理层级"), choices=Tier.choices, default=Tier.ONE_DEPARTMENT)
+    lead_unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name=_("主办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("当前办理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("包案领导"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("合并至"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+    )
+    extension_requested = models.BooleanField(_("申请延期中"), default=False)
+    reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("满意度"), choices=Satisfaction.choices, null=True, blank=True
+    )
+    solved = models.BooleanField(_("问题已解决"), null=True, blank=True)
+
+    # Times and deadlines (the timers the worker sweeps).
+    received_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("派遣时间"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+    suspended_at = models.DateTimeField(_("挂起时间"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("联系反映人时间"), null=True, blank=True)
+    sign_due_at = models.DateTimeField(_("签收时限"), null=True, blank=True)
+    respond_due_at = models.DateTimeField(_("响应时限"), null=True, blank=True)
+    resolve_warn_at = models.DateTimeField(_("办理预警时间"), null=True, blank=True)
+    resolve_due_at = models.DateTimeField(_("办理时限"), null=True, blank=True)
+    sign_overdue = models.BooleanField(_("签收超时"), default=False)
+    resolve_warned = models.BooleanField(_("已预警"), default=False)
+    resolve_overdue = models.BooleanField(_("办理超时"), default=False)
+
+    class Meta:
+        verbose_name = _("案件")
+        verbose_name_plural = _("案件")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-received_at"]),
+            models.Index(fields=["area", "status"]),
+            models.Index(fields=["lead_unit", "status"]),
+            # Partial indexes keep the worker's sweeps cheap: only open cases
+            # whose timer has not fired yet are in them.
+            models.Index(
+                fields=["resolve_warn_at"],
+                name="case_warn_sweep",
+                condition=models.Q(resolve_warned=False, status__in=RUNNING_STATUSES),
+            ),
+            models.Index(
+                fields=["resolve_due_at"],
+                name="case_overdue_sweep",
+                condition=models.Q(resolve_overdue=False, status__in=RUNNING_STATUSES),
+            ),
+            models.Index(
+                fields=["sign_due_at"],
+                name="case_sign_sweep",
+                condition=models.Q(sign_overdue=False, status=Status.DISPATCHED),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class UnitRole(models.TextChoices):
+    LEAD = "lead", _("主办")
+    CO = "co", _("协办")
+    WHISTLE = "whistle", _("吹哨报到")
+
+
+class CaseUnit(models.Model):
+    """A unit taking part in a case: the lead, co-handlers, and units a
+    whistle (吹哨) called in, which must acknowledge (报到) in time."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="units")
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("角色"), max_length=10, choices=UnitRole.choices)
+    active = models.BooleanField(_("有效"), default=True)
+    ack_due_at = models.DateTimeField(_("报到时限"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("报到时间"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    escalated_at = models.DateTimeField(_("超时升级时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("参办单位")
+        verbose_name_plural = _("参办单位")
+        constraints = [models.UniqueConstraint(fields=["case", "unit", "role"], name="case_unit_role_unique")]
+        indexes = [
+            models.Index(fields=["unit", "active"]),
+            models.Index(
+                fields=["ack_due_at"],
+                name="whistle_ack_sweep",
+                condition=models.Q(role="whistle", active=True, acknowledged_at=None, escalated_at=None),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.unit_id}:{self.role}"
+
+
+class CaseEvent(models.Model):
+    """One action on a case. Append-only: rows are never updated or deleted
+    (the database refuses it with a trigger); timelines and figures are
+    computed from them."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField(_("序号"))
+    action = models.CharField(_("动作"), max_length=32)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name=_("操作单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    from_status = models.CharField(_("原状态"), max_length=12, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=12)
+    note = models.TextField(_("说明"), blank=True)
+    # Deadline changes ({"resolve_due_at": [old, new]}), attachments, targets…
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("案件日志")
+        verbose_name_plural = _("案件日志")
+        ordering = ["case", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError("案件日志只能追加 / case events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("案件日志只能追加 / case events are append-only")
+
+
+class TimeUnit(models.TextChoices):
+    WORKING_MINUTES = "working_minutes", _("工作分钟")
+    WORKING_DAYS = "working_days", _("工作日")
+    NATURAL_MINUTES = "natural_minutes", _("自然分钟")
+
+
+class TimeLimitRule(models.Model):
+    """Time limits for a category × urgency × region; the most specific rule
+    that matches a case wins (deeper category, then deeper area, then one
+    naming the urgency)."""
+
+    category = models.ForeignKey(
+        Category, verbose_name=_("分类"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices, blank=True)
+    area = models.ForeignKey(
+        "regions.Area",
+        verbose_name=_("区域"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    sign_minutes = models.PositiveIntegerField(_("签收时限(工作分钟)"), default=60)
+    respond_minutes = models.PositiveIntegerField(_("响应时限(自然分钟)"), default=24 * 60)
+    resolve_amount = models.PositiveIntegerField(_("办理时限"))
+    resolve_unit = models.CharField(_("时限单位"), max_length=16, choices=TimeUnit.choices)
+    warn_share = models.FloatField(_("预警比例"), default=0.8, help_text=_("用去此比例的时限时预警，如 0.8"))
+    whistle_ack_minutes = models.PositiveIntegerField(_("吹哨报到时限(工作分钟)"), default=60)
+
+    class Meta:
+        verbose_name = _("办理时限规则")
+        verbose_name_plural = _("办理时限规则")
+        ordering = ["category_id", "area_id", "urgency"]
+
+    def __str__(self) -> str:
+        scope = " / ".join(
+            str(x)
+            for x in (self.category, self.area, self.get_urgency_display() if self.urgency else None)
+            if x
+        )
+        return f"{scope or _('默认')}: {self.resolve_amount} {self.get_resolve_unit_display()}"
+
+    def clean(self) -> None:
+        if not 0 < self.warn_share < 1:
+            raise ValidationError({"warn_share": _("须在 0 和 1 之间 / must be between 0 and 1")})
+
+
+class CaseNumberCounter(models.Model):
+    """The last number handed out per day; incremented with one atomic
+    UPSERT, so two transactions never get the same number."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"

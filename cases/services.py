@@ -1,0 +1,1140 @@
+"""Every change to a case goes through this module.
+
+Each action is one function with keyword-only arguments. It locks the case
+row, checks that the user may take the action from the case's current status
+(see ``ACTIONS``), changes the case, appends one event, recomputes deadlines
+and queues notifications — all in one transaction. An action that is not
+allowed raises ``ActionRefused`` naming the current status and the actions
+this user may take now.
+
+The journey reads top to bottom:
+receive → accept (or reject / answer) → dispatch → sign for → reply → verify
+→ close → rate (→ reopen), with return, reassign, extension, suspend/resume,
+merge, supervise, escalate, whistle (吹哨) and acknowledge (报到) on the side.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import RoleCode, User
+from accounts.scope import scope_of
+from cases import contact, limits
+from cases.models import (
+    RUNNING_STATUSES,
+    AppealType,
+    Case,
+    CaseEvent,
+    CaseKind,
+    CaseNumberCounter,
+    CaseUnit,
+    Category,
+    Channel,
+    Satisfaction,
+    Status,
+    Tier,
+    UnitRole,
+    Urgency,
+)
+from notify.services import notify
+from orgs.models import OrgUnit, OrgUnitKind
+from regions import codes
+from regions.models import Area
+from regions.services import locate_grid
+from worktime.selectors import work_calendar
+
+
+class ActionRefused(PermissionDenied):
+    """The action is not allowed for this user on this case now."""
+
+    def __init__(self, case: Case, action: str, user, reason: str = ""):
+        allowed = allowed_actions(case, user)
+        status = Status(case.status)
+        names = "、".join(ACTIONS[a].label for a in allowed) or "无 / none"
+        message = (
+            f"案件当前状态为「{status.label}」，不能「{ACTIONS[action].label}」；当前可执行：{names} / "
+            f"case is {status.value}: cannot {action}; allowed now: {', '.join(allowed) or 'none'}"
+        )
+        if reason:
+            message = f"{reason}\n{message}"
+        self.allowed = allowed
+        super().__init__(message)
+
+
+# --------------------------------------------------------------------- who
+
+
+def _is_dispatcher(user, case: Case) -> bool:
+    return bool(user) and (user.is_superuser or user.has_role(RoleCode.DISPATCHER)) and _covers(user, case)
+
+
+def _is_leader(user, case: Case) -> bool:
+    return bool(user) and (user.is_superuser or user.has_role(RoleCode.LEADER)) and _covers(user, case)
+
+
+def _covers(user, case: Case) -> bool:
+    return scope_of(user).covers_area(case.area_id)
+
+
+def _in_lead_unit(user, case: Case) -> bool:
+    return bool(user) and case.lead_unit_id is not None and user.org_unit_id == case.lead_unit_id
+
+
+def _may_whistle(user, case: Case) -> bool:
+    # A grid worker, or township staff (乡镇街道 / 综治中心), for a case in scope.
+    if not user or not _covers(user, case):
+        return False
+    if user.has_role(RoleCode.GRID_WORKER) or user.is_superuser:
+        return True
+    unit = user.org_unit
+    return unit is not None and unit.kind in (OrgUnitKind.TOWNSHIP_OFFICE, OrgUnitKind.GOVERNANCE_CENTER)
+
+
+def _pending_whistle(user, case: Case) -> bool:
+    return (
+        bool(user)
+        and user.org_unit_id is not None
+        and case.units.filter(
+            unit_id=user.org_unit_id, role=UnitRole.WHISTLE, active=True, acknowledged_at=None
+        ).exists()
+    )
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    sources: tuple[str, ...]
+    who: Callable[[object, Case], bool]
+    condition: Callable[[Case], bool] = field(default=lambda case: True)
+
+
+def _can_reopen(case: Case) -> bool:
+    unhappy = case.solved is False or (case.satisfaction or 5) <= Satisfaction.DISSATISFIED
+    recent = case.closed_at and timezone.now() - case.closed_at <= dt.timedelta(
+        days=settings.CASE_REOPEN_WITHIN_DAYS
+    )
+    return unhappy and bool(recent) and case.reopen_count < settings.CASE_REOPEN_LIMIT
+
+
+S = Status
+WORKING = (S.ACCEPTED, S.DISPATCHED, S.HANDLING, S.SUSPENDED, S.REPLIED)
+ACTIONS: dict[str, Action] = {
+    "accept": Action("受理", (S.RECEIVED,), _is_dispatcher),
+    "reject": Action("不予受理", (S.RECEIVED,), _is_dispatcher),
+    "answer": Action("直接答复", (S.RECEIVED, S.ACCEPTED), _is_dispatcher),
+    "dispatch": Action("派遣", (S.ACCEPTED,), _is_dispatcher),
+    "sign": Action("签收", (S.DISPATCHED,), _in_lead_unit),
+    "return_case": Action("退回", (S.DISPATCHED, S.HANDLING), _in_lead_unit),
+    "reassign": Action("改派", (S.DISPATCHED, S.HANDLING), _is_dispatcher),
+    "contact_reporter": Action("联系反映人", (S.DISPATCHED, S.HANDLING), _in_lead_unit),
+    "request_extension": Action(
+        "申请延期", (S.HANDLING,), _in_lead_unit, lambda c: not c.extension_requested
+    ),
+    "grant_extension": Action(
+        "批准延期", (S.HANDLING, S.SUSPENDED), _is_dispatcher, lambda c: c.extension_requested
+    ),
+    "refuse_extension": Action(
+        "驳回延期", (S.HANDLING, S.SUSPENDED), _is_dispatcher, lambda c: c.extension_requested
+    ),
+    "suspend": Action("挂起", (S.HANDLING,), lambda u, c: _in_lead_unit(u, c) or _is_dispatcher(u, c)),
+    "resume": Action("恢复办理", (S.SUSPENDED,), lambda u, c: _in_lead_unit(u, c) or _is_dispatcher(u, c)),
+    "reply": Action("反馈", (S.HANDLING,), _in_lead_unit),
+    "verify": Action("核查", (S.REPLIED,), _is_dispatcher),
+    "rate": Action("评价", (S.CLOSED,), _is_dispatcher, lambda c: c.satisfaction is None),
+    "reopen": Action("重办", (S.CLOSED,), _is_dispatcher, _can_reopen),
+    "merge": Action("合并", (S.RECEIVED, *WORKING), _is_dispatcher),
+    "supervise": Action("督办", WORKING, lambda u, c: _is_dispatcher(u, c) or _is_leader(u, c)),
+    "escalate": Action(
+        "升级", WORKING, lambda u, c: _is_dispatcher(u, c) or _is_leader(u, c), lambda c: c.tier < Tier.LEADER
+    ),
+    "whistle": Action("吹哨", (S.RECEIVED, S.ACCEPTED, S.DISPATCHED, S.HANDLING), _may_whistle),
+    "acknowledge": Action("报到", (S.DISPATCHED, S.HANDLING, S.SUSPENDED), _pending_whistle),
+}
+
+
+def allowed_actions(case: Case, user) -> list[str]:
+    """The actions ``user`` may take on ``case`` now, in journey order."""
+    return [
+        name
+        for name, action in ACTIONS.items()
+        if case.status in action.sources and action.condition(case) and action.who(user, case)
+    ]
+
+
+# ---------------------------------------------------------------- plumbing
+
+
+def _lock(case: Case) -> Case:
+    """Re-read the case with a row lock: a second writer waits here, then
+    sees the first one's result (PostgreSQL ``FOR UPDATE``; SQLite runs
+    write transactions one at a time)."""
+    return Case.objects.select_for_update().select_related("lead_unit").get(pk=case.pk)
+
+
+def _check(case: Case, action: str, user, *, reason: str = "") -> None:
+    spec = ACTIONS[action]
+    if case.status not in spec.sources or not spec.condition(case) or not spec.who(user, case):
+        raise ActionRefused(case, action, user, reason)
+
+
+def _require(value, message: str):
+    if value in (None, "", [], ()):
+        raise ValidationError(message)
+    return value
+
+
+DEADLINE_FIELDS = ("sign_due_at", "respond_due_at", "resolve_warn_at", "resolve_due_at")
+
+
+def _record(
+    case: Case,
+    action: str,
+    by,
+    *,
+    from_status: str,
+    note: str = "",
+    data: dict | None = None,
+    before: dict | None = None,
+    at: dt.datetime | None = None,
+) -> CaseEvent:
+    """Append the event; deadline changes since ``before`` go into its data."""
+    data = dict(data or {})
+    if before is not None:
+        changes = {
+            name: [_iso(before[name]), _iso(getattr(case, name))]
+            for name in DEADLINE_FIELDS
+            if before[name] != getattr(case, name)
+        }
+        if changes:
+            data["deadlines"] = changes
+    last = CaseEvent.objects.filter(case=case).order_by("-seq").values_list("seq", flat=True).first() or 0
+    return CaseEvent.objects.create(
+        case=case,
+        seq=last + 1,
+        action=action,
+        actor=by if getattr(by, "pk", None) else None,
+        unit=getattr(by, "org_unit", None) if getattr(by, "pk", None) else None,
+        from_status=from_status,
+        to_status=case.status,
+        note=note,
+        data=data,
+        at=at or timezone.now(),
+    )
+
+
+def _when(value: dt.datetime) -> str:
+    return f"{timezone.localtime(value):%m-%d %H:%M}"
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _deadlines(case: Case) -> dict:
+    return {name: getattr(case, name) for name in DEADLINE_FIELDS}
+
+
+def _set_deadlines(case: Case, start: dt.datetime) -> None:
+    rule = limits.rule_for(case)
+    d = limits.deadlines_from(start, rule, work_calendar())
+    case.sign_due_at, case.respond_due_at = d.sign_due_at, d.respond_due_at
+    case.resolve_warn_at, case.resolve_due_at = d.resolve_warn_at, d.resolve_due_at
+    case.sign_overdue = case.resolve_warned = case.resolve_overdue = False
+
+
+def _reset_flags_for(case: Case, now: dt.datetime) -> None:
+    # A deadline moved later makes its warning/overdue marks stale.
+    case.resolve_warned = bool(case.resolve_warn_at and case.resolve_warn_at <= now)
+    case.resolve_overdue = bool(case.resolve_due_at and case.resolve_due_at <= now)
+
+
+# --------------------------------------------------------------- recipients
+
+
+def dispatchers_for(case: Case) -> list[User]:
+    """Dispatchers at the 综治中心 of the case's township, county and city."""
+    chain = []
+    code = case.area_id
+    while code:
+        chain.append(code)
+        code = codes.parent_code_of(code)
+    return list(
+        User.objects.filter(
+            is_active=True,
+            roles=RoleCode.DISPATCHER,
+            org_unit__kind=OrgUnitKind.GOVERNANCE_CENTER,
+            org_unit__area_id__in=chain,
+        )
+    )
+
+
+def unit_staff(unit_ids: Iterable[int]) -> list[User]:
+    return list(User.objects.filter(is_active=True, org_unit_id__in=list(unit_ids), roles=RoleCode.HANDLER))
+
+
+# ----------------------------------------------------------------- numbers
+
+
+def next_numbers(day: dt.date, count: int = 1) -> list[str]:
+    """``count`` new case numbers for ``day``: YYYYMMDD + a 5-digit sequence,
+    e.g. 2026112900042, easy to read over the phone. One atomic UPSERT, so
+    concurrent transactions never get the same number (a rolled-back one
+    leaves a gap, which is acceptable)."""
+    table = connection.ops.quote_name(CaseNumberCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, last) VALUES (%s, %s) "
+            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + excluded.last RETURNING last",
+            [day, count],
+        )
+        last = cursor.fetchone()[0]
+    return [f"{day:%Y%m%d}{n:05d}" for n in range(last - count + 1, last + 1)]
+
+
+# ------------------------------------------------------------------ intake
+
+
+@dataclass
+class NewCase:
+    """What intake needs to register a case (any channel)."""
+
+    title: str
+    description: str
+    channel: str
+    kind: str = CaseKind.APPEAL
+    appeal_type: str = ""
+    category: Category | None = None
+    urgency: str = Urgency.ORDINARY
+    lon: float | None = None
+    lat: float | None = None
+    area_code: str = ""
+    address: str = ""
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    received_at: dt.datetime | None = None
+
+
+def _validated(item: NewCase, by) -> Case:
+    errors = {}
+    if not item.title.strip():
+        errors["title"] = "标题不能为空 / the title is required"
+    if not item.description.strip():
+        errors["description"] = "内容不能为空 / the description is required"
+    if item.channel not in Channel.values:
+        errors["channel"] = f"未知渠道 / unknown channel {item.channel!r}"
+    if item.kind not in CaseKind.values:
+        errors["kind"] = f"未知类别 / unknown kind {item.kind!r}"
+    if item.appeal_type and item.appeal_type not in AppealType.values:
+        errors["appeal_type"] = f"未知诉求类型 / unknown appeal type {item.appeal_type!r}"
+    if item.urgency not in Urgency.values:
+        errors["urgency"] = f"未知紧急程度 / unknown urgency {item.urgency!r}"
+    grid_code = ""
+    if item.lon is not None and item.lat is not None:
+        grid_code = locate_grid(item.lon, item.lat)
+        if not grid_code and not item.area_code:
+            errors["location"] = "该位置不在辖区内 / the point is outside the jurisdiction"
+    elif not item.area_code:
+        errors["location"] = "需要位置或区划代码 / a point or an area code is required"
+    try:
+        phone = contact.normalise_phone(item.reporter_phone)
+    except ValueError as exc:
+        errors["reporter_phone"] = str(exc)
+        phone = ""
+    if errors:
+        raise ValidationError(errors)
+    area_code = grid_code[:12] if grid_code else item.area_code
+    if by is not None and getattr(by, "pk", None) and not scope_of(by).covers_area(area_code):
+        raise PermissionDenied("该位置不在您的数据范围内 / the place is outside your data scope")
+    return Case(
+        kind=item.kind,
+        channel=item.channel,
+        appeal_type=item.appeal_type,
+        category=item.category,
+        title=item.title.strip()[:200],
+        description=item.description.strip(),
+        urgency=item.urgency,
+        area_id=area_code,
+        grid_id=grid_code or None,
+        lon=item.lon,
+        lat=item.lat,
+        address=item.address.strip()[:200],
+        reporter_name=item.reporter_name.strip()[:50],
+        reporter_phone_encrypted=contact.encrypt(phone) if phone else None,
+        reporter_phone_masked=contact.mask_phone(phone) if phone else "",
+        received_at=item.received_at or timezone.now(),
+    )
+
+
+@transaction.atomic
+def receive_cases(*, items: Sequence[NewCase], by=None) -> list[Case]:
+    """Register cases from any channel (登记): validate all, place each point
+    in its grid, number them, write each case and its first event, and tell
+    the dispatchers. All or nothing."""
+    cases = [_validated(item, by) for item in items]
+    unknown = {c.area_id for c in cases} - set(
+        Area.objects.filter(code__in={c.area_id for c in cases}).values_list("code", flat=True)
+    )
+    if unknown:
+        raise ValidationError({"area_code": f"区划代码不存在 / unknown area code {sorted(unknown)[0]}"})
+    by_day: dict[dt.date, list[Case]] = {}
+    for case in cases:
+        by_day.setdefault(timezone.localtime(case.received_at).date(), []).append(case)
+    for day, group in by_day.items():
+        for case, number in zip(group, next_numbers(day, len(group)), strict=True):
+            case.number = number
+    Case.objects.bulk_create(cases)
+    actor = by if getattr(by, "pk", None) else None
+    CaseEvent.objects.bulk_create(
+        [
+            CaseEvent(
+                case=c,
+                seq=1,
+                action="receive",
+                actor=actor,
+                unit=getattr(actor, "org_unit", None),
+                to_status=c.status,
+                data={"channel": c.channel},
+                at=c.received_at,
+            )
+            for c in cases
+        ]
+    )
+    recipients: dict[str, list[User]] = {}
+    for case in cases:
+        township = case.area_id[:9].ljust(12, "0") if len(case.area_id) == 12 else case.area_id
+        if township not in recipients:
+            recipients[township] = dispatchers_for(case)
+        notify(
+            recipients=recipients[township],
+            case=case,
+            kind="case_received",
+            title=f"新案件待受理：{case.number}",
+            body=case.title,
+        )
+    return cases
+
+
+def receive_case(*, by=None, **fields) -> Case:
+    return receive_cases(items=[NewCase(**fields)], by=by)[0]
+
+
+# --------------------------------------------------------------- accepting
+
+
+@transaction.atomic
+def accept(
+    *, case: Case, by, category: Category | None = None, urgency: str | None = None, note: str = ""
+) -> Case:
+    """受理: the dispatcher takes the case on, optionally correcting its class."""
+    case = _lock(case)
+    _check(case, "accept", by)
+    if category is not None:
+        case.category = category
+    if urgency is not None:
+        case.urgency = Urgency(urgency)
+    if case.category_id is None:
+        raise ValidationError({"category": "受理前须确定分类 / choose a category before accepting"})
+    old = case.status
+    case.status = Status.ACCEPTED
+    case.save()
+    _record(case, "accept", by, from_status=old, note=note)
+    return case
+
+
+@transaction.atomic
+def reject(*, case: Case, by, reason: str) -> Case:
+    """不予受理: not a matter for this platform; the reason is required."""
+    _require(reason.strip(), "不予受理须说明理由 / a reason is required")
+    case = _lock(case)
+    _check(case, "reject", by)
+    old = case.status
+    case.status, case.closed_at = Status.REJECTED, timezone.now()
+    case.save()
+    _record(case, "reject", by, from_status=old, note=reason)
+    return case
+
+
+@transaction.atomic
+def answer(*, case: Case, by, reply: str) -> Case:
+    """直接答复: a consultation answered at once; the case closes."""
+    _require(reply.strip(), "答复内容不能为空 / the answer is required")
+    case = _lock(case)
+    _check(case, "answer", by)
+    if case.appeal_type != AppealType.CONSULT:
+        raise ActionRefused(
+            case, "answer", by, "只有咨询类可直接答复 / only consultations can be answered directly"
+        )
+    old, now = case.status, timezone.now()
+    case.status, case.replied_at, case.closed_at, case.responded_at = Status.CLOSED, now, now, now
+    case.save()
+    _record(case, "answer", by, from_status=old, note=reply)
+    return case
+
+
+# -------------------------------------------------------------- dispatching
+
+
+def _dispatchable(unit: OrgUnit) -> OrgUnit:
+    if not unit.is_active:
+        raise ValidationError({"unit": f"单位已停用 / the unit is inactive: {unit}"})
+    return unit
+
+
+def _set_units(case: Case, lead: OrgUnit, co_units: Sequence[OrgUnit]) -> None:
+    CaseUnit.objects.filter(case=case, role__in=(UnitRole.LEAD, UnitRole.CO)).update(active=False)
+    for unit, role in [(lead, UnitRole.LEAD), *((u, UnitRole.CO) for u in co_units if u.pk != lead.pk)]:
+        CaseUnit.objects.update_or_create(case=case, unit=unit, role=role, defaults={"active": True})
+
+
+@transaction.atomic
+def dispatch(*, case: Case, by, unit: OrgUnit, co_units: Sequence[OrgUnit] = (), note: str = "") -> Case:
+    """派遣 to a lead unit (主办) and co-handlers (协办); the clocks start."""
+    case = _lock(case)
+    _check(case, "dispatch", by)
+    _dispatchable(unit)
+    before, old, now = _deadlines(case), case.status, timezone.now()
+    case.status, case.lead_unit, case.handler, case.dispatched_at = Status.DISPATCHED, unit, None, now
+    if co_units and case.tier == Tier.ONE_DEPARTMENT:
+        case.tier = Tier.SEVERAL_DEPARTMENTS
+    _set_deadlines(case, now)
+    case.save()
+    _set_units(case, unit, co_units)
+    _record(
+        case,
+        "dispatch",
+        by,
+        from_status=old,
+        note=note,
+        before=before,
+        data={"unit": unit.pk, "co_units": [u.pk for u in co_units]},
+    )
+    notify(
+        recipients=unit_staff([unit.pk, *(u.pk for u in co_units)]),
+        case=case,
+        kind="case_dispatched",
+        title=f"新派遣案件：{case.number}",
+        body=f"{case.title}（签收时限 {_when(case.sign_due_at)}）",
+    )
+    return case
+
+
+@transaction.atomic
+def reassign(*, case: Case, by, unit: OrgUnit, co_units: Sequence[OrgUnit] = (), reason: str) -> Case:
+    """改派 to another unit; the resolution clock keeps running."""
+    _require(reason.strip(), "改派须说明理由 / a reason is required")
+    case = _lock(case)
+    _check(case, "reassign", by)
+    _dispatchable(unit)
+    before, old, now = _deadlines(case), case.status, timezone.now()
+    previous = case.lead_unit_id
+    case.status, case.lead_unit, case.handler, case.dispatched_at = Status.DISPATCHED, unit, None, now
+    case.sign_due_at = work_calendar().add_working_minutes(now, limits.rule_for(case).sign_minutes)
+    case.sign_overdue = False
+    case.save()
+    _set_units(case, unit, co_units)
+    _record(
+        case,
+        "reassign",
+        by,
+        from_status=old,
+        note=reason,
+        before=before,
+        data={"from_unit": previous, "unit": unit.pk},
+    )
+    notify(
+        recipients=unit_staff([unit.pk]),
+        case=case,
+        kind="case_dispatched",
+        title=f"改派案件：{case.number}",
+        body=case.title,
+    )
+    return case
+
+
+@transaction.atomic
+def sign(*, case: Case, by, note: str = "") -> Case:
+    """签收: the lead unit takes the case on."""
+    case = _lock(case)
+    _check(case, "sign", by)
+    old = case.status
+    case.status, case.signed_at, case.handler = Status.HANDLING, timezone.now(), by
+    case.save()
+    _record(case, "sign", by, from_status=old, note=note)
+    return case
+
+
+@transaction.atomic
+def return_case(*, case: Case, by, reason: str) -> Case:
+    """退回 a wrong dispatch to the dispatcher; the reason is required. The
+    clocks stop; the next dispatch starts them again."""
+    _require(reason.strip(), "退回须说明理由 / a reason is required")
+    case = _lock(case)
+    _check(case, "return_case", by)
+    before, old, unit = _deadlines(case), case.status, case.lead_unit_id
+    case.status, case.lead_unit, case.handler = Status.ACCEPTED, None, None
+    for name in DEADLINE_FIELDS:
+        setattr(case, name, None)
+    case.save()
+    CaseUnit.objects.filter(case=case, role__in=(UnitRole.LEAD, UnitRole.CO)).update(active=False)
+    _record(case, "return", by, from_status=old, note=reason, before=before, data={"unit": unit})
+    notify(
+        recipients=dispatchers_for(case),
+        case=case,
+        kind="case_returned",
+        title=f"案件被退回：{case.number}",
+        body=reason,
+    )
+    return case
+
+
+@transaction.atomic
+def contact_reporter(*, case: Case, by, note: str) -> Case:
+    """联系反映人: the unit has reached the person (the response time limit)."""
+    _require(note.strip(), "请记录联系情况 / describe the contact")
+    case = _lock(case)
+    _check(case, "contact_reporter", by)
+    case.responded_at = case.responded_at or timezone.now()
+    case.save()
+    _record(case, "contact", by, from_status=case.status, note=note)
+    return case
+
+
+# ---------------------------------------------------------------- extension
+
+
+@transaction.atomic
+def request_extension(*, case: Case, by, until: dt.datetime, reason: str) -> Case:
+    """申请延期 to a later deadline, with the reason."""
+    _require(reason.strip(), "申请延期须说明理由 / a reason is required")
+    case = _lock(case)
+    _check(case, "request_extension", by)
+    if case.resolve_due_at and until <= case.resolve_due_at:
+        raise ValidationError({"until": "延期后时限须晚于原时限 / must be later than the current deadline"})
+    case.extension_requested = True
+    case.save()
+    _record(
+        case, "request_extension", by, from_status=case.status, note=reason, data={"until": until.isoformat()}
+    )
+    notify(
+        recipients=dispatchers_for(case),
+        case=case,
+        kind="extension_requested",
+        title=f"延期申请：{case.number}",
+        body=reason,
+    )
+    return case
+
+
+@transaction.atomic
+def grant_extension(*, case: Case, by, until: dt.datetime | None = None, note: str = "") -> Case:
+    """批准延期: the deadline moves to the requested (or the given) time."""
+    case = _lock(case)
+    _check(case, "grant_extension", by)
+    if until is None:
+        asked = CaseEvent.objects.filter(case=case, action="request_extension").order_by("-seq").first()
+        until = dt.datetime.fromisoformat(asked.data["until"])
+    before, now = _deadlines(case), timezone.now()
+    start = case.dispatched_at or now
+    case.resolve_due_at = until
+    case.resolve_warn_at = limits.warn_time(start, until, limits.rule_for(case).warn_share, work_calendar())
+    case.extension_requested = False
+    _reset_flags_for(case, now)
+    case.save()
+    _record(case, "grant_extension", by, from_status=case.status, note=note, before=before)
+    notify(
+        recipients=unit_staff([case.lead_unit_id]),
+        case=case,
+        kind="extension_granted",
+        title=f"延期已批准：{case.number}",
+    )
+    return case
+
+
+@transaction.atomic
+def refuse_extension(*, case: Case, by, reason: str) -> Case:
+    _require(reason.strip(), "驳回须说明理由 / a reason is required")
+    case = _lock(case)
+    _check(case, "refuse_extension", by)
+    case.extension_requested = False
+    case.save()
+    _record(case, "refuse_extension", by, from_status=case.status, note=reason)
+    notify(
+        recipients=unit_staff([case.lead_unit_id]),
+        case=case,
+        kind="extension_refused",
+        title=f"延期被驳回：{case.number}",
+        body=reason,
+    )
+    return case
+
+
+# ------------------------------------------------------------ suspend/resume
+
+
+@transaction.atomic
+def suspend(*, case: Case, by, reason: str) -> Case:
+    """挂起: the clocks stop (e.g. waiting for a court ruling)."""
+    _require(reason.strip(), "挂起须说明理由 / a reason is required")
+    case = _lock(case)
+    _check(case, "suspend", by)
+    old = case.status
+    case.status, case.suspended_at = Status.SUSPENDED, timezone.now()
+    case.save()
+    _record(case, "suspend", by, from_status=old, note=reason)
+    return case
+
+
+@transaction.atomic
+def resume(*, case: Case, by, note: str = "") -> Case:
+    """恢复: deadlines move later by the working time spent suspended."""
+    case = _lock(case)
+    _check(case, "resume", by)
+    before, old, now = _deadlines(case), case.status, timezone.now()
+    calendar = work_calendar()
+    paused = calendar.working_minutes_between(case.suspended_at, now) if case.suspended_at else 0
+    for name in ("resolve_warn_at", "resolve_due_at"):
+        value = getattr(case, name)
+        if value is not None and paused > 0:
+            setattr(case, name, calendar.add_working_minutes(value, paused))
+    case.status, case.suspended_at = Status.HANDLING, None
+    _reset_flags_for(case, now)
+    case.save()
+    _record(
+        case, "resume", by, from_status=old, note=note, before=before, data={"paused_working_minutes": paused}
+    )
+    return case
+
+
+# ----------------------------------------------------------- reply and close
+
+
+@transaction.atomic
+def reply(*, case: Case, by, result: str, evidence: Sequence[str] = ()) -> Case:
+    """反馈: the unit reports what it did, with evidence (file references)."""
+    _require(result.strip(), "反馈须写明办理结果 / the result is required")
+    case = _lock(case)
+    _check(case, "reply", by)
+    old, now = case.status, timezone.now()
+    case.status, case.replied_at = Status.REPLIED, now
+    case.responded_at = case.responded_at or now
+    case.save()
+    _record(case, "reply", by, from_status=old, note=result, data={"evidence": list(evidence)})
+    notify(
+        recipients=dispatchers_for(case),
+        case=case,
+        kind="case_replied",
+        title=f"案件待核查：{case.number}",
+        body=result[:200],
+    )
+    return case
+
+
+@transaction.atomic
+def verify(*, case: Case, by, passed: bool, note: str = "") -> Case:
+    """核查: pass closes the case (结案); fail sends it back for rework (返工)."""
+    if not passed:
+        _require(note.strip(), "核查不通过须说明原因 / say why it failed")
+    case = _lock(case)
+    _check(case, "verify", by)
+    old, now = case.status, timezone.now()
+    if passed:
+        case.status, case.closed_at = Status.CLOSED, now
+    else:
+        case.status = Status.HANDLING
+    case.save()
+    _record(case, "verify", by, from_status=old, note=note, data={"passed": passed})
+    if not passed:
+        notify(
+            recipients=unit_staff([case.lead_unit_id]),
+            case=case,
+            kind="case_rework",
+            title=f"核查未通过，请返工：{case.number}",
+            body=note,
+        )
+    return case
+
+
+@transaction.atomic
+def rate(*, case: Case, by, satisfaction: int, solved: bool, note: str = "") -> Case:
+    """评价 (回访): five levels and whether the problem was solved."""
+    case = _lock(case)
+    _check(case, "rate", by)
+    case.satisfaction, case.solved = Satisfaction(satisfaction), solved
+    case.save()
+    _record(
+        case,
+        "rate",
+        by,
+        from_status=case.status,
+        note=note,
+        data={"satisfaction": int(satisfaction), "solved": solved},
+    )
+    return case
+
+
+@transaction.atomic
+def reopen(*, case: Case, by, reason: str) -> Case:
+    """重办: an unsolved or dissatisfied case goes back to its unit with new
+    deadlines (once, within the configured days of closing)."""
+    _require(reason.strip(), "重办须说明理由 / a reason is required")
+    case = _lock(case)
+    _check(case, "reopen", by)
+    before, old, now = _deadlines(case), case.status, timezone.now()
+    case.status, case.closed_at, case.replied_at, case.dispatched_at = Status.DISPATCHED, None, None, now
+    case.reopen_count += 1
+    case.satisfaction = case.solved = None
+    _set_deadlines(case, now)
+    case.save()
+    _record(case, "reopen", by, from_status=old, note=reason, before=before)
+    notify(
+        recipients=unit_staff([case.lead_unit_id]),
+        case=case,
+        kind="case_reopened",
+        title=f"重办案件：{case.number}",
+        body=reason,
+    )
+    return case
+
+
+# ------------------------------------------------------ merge and supervision
+
+
+@transaction.atomic
+def merge(*, case: Case, into: Case, by, note: str = "") -> Case:
+    """合并 a duplicate into another case; the duplicate ends here."""
+    if case.pk == into.pk:
+        raise ValidationError({"into": "不能合并到自身 / cannot merge a case into itself"})
+    first, second = sorted([case, into], key=lambda c: c.pk)  # lock in id order: no deadlock
+    locked = {c.pk: _lock(c) for c in (first, second)}
+    case, into = locked[case.pk], locked[into.pk]
+    _check(case, "merge", by)
+    if into.status in (Status.MERGED, Status.REJECTED) or not _is_dispatcher(by, into):
+        raise ActionRefused(case, "merge", by, "目标案件不可合并 / the target case cannot take merges")
+    root = into
+    while root.parent_id:
+        root = root.parent
+    old = case.status
+    case.status, case.parent, case.closed_at = Status.MERGED, root, timezone.now()
+    case.save()
+    _record(case, "merge", by, from_status=old, note=note, data={"into": root.number})
+    _record(root, "merged_in", by, from_status=root.status, data={"case": case.number})
+    return case
+
+
+@transaction.atomic
+def supervise(*, case: Case, by, note: str, due: dt.datetime | None = None) -> Case:
+    """督办: a supervision note, optionally with a new deadline (earlier or
+    later; the event says why)."""
+    _require(note.strip(), "督办须写明意见 / the supervision note is required")
+    case = _lock(case)
+    _check(case, "supervise", by)
+    before, now = _deadlines(case), timezone.now()
+    if due is not None:
+        if due <= now:
+            raise ValidationError({"due": "督办时限须晚于现在 / the new deadline must be in the future"})
+        case.resolve_due_at = due
+        case.resolve_warn_at = limits.warn_time(now, due, limits.rule_for(case).warn_share, work_calendar())
+        _reset_flags_for(case, now)
+        case.save()
+    _record(case, "supervise", by, from_status=case.status, note=note, before=before)
+    notify(
+        recipients=unit_staff([case.lead_unit_id]) if case.lead_unit_id else dispatchers_for(case),
+        case=case,
+        kind="case_supervised",
+        title=f"督办：{case.number}",
+        body=note,
+    )
+    return case
+
+
+@transaction.atomic
+def escalate(
+    *, case: Case, by, reason: str, co_units: Sequence[OrgUnit] = (), leader: User | None = None
+) -> Case:
+    """升级 one tier: one department → several departments (co-handlers join)
+    → a leader takes the case (包案)."""
+    _require(reason.strip(), "升级须说明理由 / a reason is required")
+    case = _lock(case)
+    _check(case, "escalate", by)
+    return _escalate(case, by, reason=reason, co_units=co_units, leader=leader)
+
+
+def _escalate(
+    case: Case, by, *, reason: str, co_units: Sequence[OrgUnit] = (), leader: User | None = None
+) -> Case:
+    target = Tier(case.tier + 1)
+    if target == Tier.LEADER:
+        if leader is None or not (
+            leader.has_role(RoleCode.LEADER) and scope_of(leader).covers_area(case.area_id)
+        ):
+            raise ValidationError(
+                {"leader": "领导包案须指定有权限的领导 / choose a leader whose scope covers the case"}
+            )
+        case.leader = leader
+    case.tier = target
+    case.save()
+    for unit in co_units:
+        CaseUnit.objects.update_or_create(case=case, unit=unit, role=UnitRole.CO, defaults={"active": True})
+    _record(
+        case,
+        "escalate",
+        by,
+        from_status=case.status,
+        note=reason,
+        data={
+            "tier": int(target),
+            "co_units": [u.pk for u in co_units],
+            "leader": leader.pk if leader else None,
+        },
+    )
+    notify(
+        recipients=[leader, *unit_staff([u.pk for u in co_units]), *dispatchers_for(case)],
+        case=case,
+        kind="case_escalated",
+        title=f"案件升级为「{target.label}」：{case.number}",
+        body=reason,
+    )
+    return case
+
+
+# ------------------------------------------------------------------ whistle
+
+
+@transaction.atomic
+def blow_whistle(*, case: Case, by, units: Sequence[OrgUnit], note: str) -> Case:
+    """吹哨: a grid worker or township calls units in; each must acknowledge
+    (报到) within its time limit, then they handle the case jointly. Without
+    a lead unit yet, the first unit leads and the case is dispatched."""
+    _require(list(units), "请选择吹哨单位 / choose at least one unit")
+    _require(note.strip(), "请说明吹哨事由 / describe why")
+    case = _lock(case)
+    _check(case, "whistle", by)
+    before, old, now = _deadlines(case), case.status, timezone.now()
+    rule = limits.rule_for(case)
+    ack_due = work_calendar().add_working_minutes(now, rule.whistle_ack_minutes)
+    for unit in units:
+        _dispatchable(unit)
+        CaseUnit.objects.update_or_create(
+            case=case,
+            unit=unit,
+            role=UnitRole.WHISTLE,
+            defaults={"active": True, "ack_due_at": ack_due, "acknowledged_at": None, "escalated_at": None},
+        )
+    if case.lead_unit_id is None:
+        case.lead_unit, case.dispatched_at, case.status = units[0], now, Status.DISPATCHED
+        _set_deadlines(case, now)
+        _set_units(case, units[0], units[1:])
+    if len(units) > 1 and case.tier == Tier.ONE_DEPARTMENT:
+        case.tier = Tier.SEVERAL_DEPARTMENTS
+    case.save()
+    _record(
+        case,
+        "whistle",
+        by,
+        from_status=old,
+        note=note,
+        before=before,
+        data={"units": [u.pk for u in units], "ack_due_at": ack_due.isoformat()},
+    )
+    notify(
+        recipients=unit_staff([u.pk for u in units]),
+        case=case,
+        kind="whistle",
+        title=f"吹哨报到：{case.number}",
+        body=f"{note}（请于 {_when(ack_due)} 前报到）",
+    )
+    return case
+
+
+@transaction.atomic
+def acknowledge(*, case: Case, by, note: str = "") -> Case:
+    """报到: a whistled unit answers the call. When the lead unit reports, it
+    has also signed for the case."""
+    case = _lock(case)
+    _check(case, "acknowledge", by)
+    old, now = case.status, timezone.now()
+    CaseUnit.objects.filter(case=case, unit_id=by.org_unit_id, role=UnitRole.WHISTLE, active=True).update(
+        acknowledged_at=now, acknowledged_by=by
+    )
+    if case.status == Status.DISPATCHED and by.org_unit_id == case.lead_unit_id:
+        case.status, case.signed_at, case.handler = Status.HANDLING, now, by
+        case.save()
+    _record(case, "acknowledge", by, from_status=old, note=note, data={"unit": by.org_unit_id})
+    return case
+
+
+# ------------------------------------------------------------------ timers
+
+
+SYSTEM = None  # events written by the worker have no actor
+
+
+@dataclass
+class SweepReport:
+    warned: int = 0
+    overdue: int = 0
+    sign_overdue: int = 0
+    whistles_escalated: int = 0
+
+    def total(self) -> int:
+        return self.warned + self.overdue + self.sign_overdue + self.whistles_escalated
+
+
+def sweep_timers(*, now: dt.datetime | None = None, batch: int = 500) -> SweepReport:
+    """The worker's timer pass: warn at the configured share of the limit,
+    mark overdue, escalate overdue signing to the dispatchers and overdue
+    cases one tier, escalate un-acknowledged whistles. Each case is handled
+    in its own short transaction under a row lock (skipped if another worker
+    holds it), and its flag is set in that transaction, so a restart neither
+    loses nor repeats anything."""
+    now = now or timezone.now()
+    report = SweepReport()
+    for flag, handler in (
+        ("resolve_warned", _warn),
+        ("resolve_overdue", _overdue),
+        ("sign_overdue", _sign_overdue),
+    ):
+        due_field = {
+            "resolve_warned": "resolve_warn_at",
+            "resolve_overdue": "resolve_due_at",
+            "sign_overdue": "sign_due_at",
+        }[flag]
+        statuses = (Status.DISPATCHED,) if flag == "sign_overdue" else RUNNING_STATUSES
+        while True:
+            ids = list(
+                Case.objects.filter(**{flag: False, f"{due_field}__lte": now}, status__in=statuses)
+                .order_by(due_field)
+                .values_list("pk", flat=True)[:batch]
+            )
+            if not ids:
+                break
+            done = _sweep_batch(ids, flag, due_field, statuses, now, handler)
+            setattr(report, _REPORT_FIELD[flag], getattr(report, _REPORT_FIELD[flag]) + done)
+            if done == 0:
+                break  # all locked by another worker
+    report.whistles_escalated = _sweep_whistles(now, batch)
+    return report
+
+
+_REPORT_FIELD = {"resolve_warned": "warned", "resolve_overdue": "overdue", "sign_overdue": "sign_overdue"}
+
+
+def _sweep_batch(ids, flag, due_field, statuses, now, handler) -> int:
+    done = 0
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    with transaction.atomic():
+        qs = Case.objects.filter(pk__in=ids, **{flag: False, f"{due_field}__lte": now}, status__in=statuses)
+        qs = qs.select_for_update(skip_locked=True) if skip_locked else qs.select_for_update()
+        for case in qs:
+            setattr(case, flag, True)
+            case.save(update_fields=[flag])
+            handler(case, now)
+            done += 1
+    return done
+
+
+def _warn(case: Case, now: dt.datetime) -> None:
+    _record(
+        case,
+        "warn",
+        SYSTEM,
+        from_status=case.status,
+        at=now,
+        data={"resolve_due_at": _iso(case.resolve_due_at)},
+    )
+    notify(
+        recipients=unit_staff([case.lead_unit_id]),
+        case=case,
+        kind="case_warning",
+        title=f"即将超期：{case.number}",
+        body=f"办理时限 {_when(case.resolve_due_at)}",
+    )
+
+
+def _overdue(case: Case, now: dt.datetime) -> None:
+    _record(case, "overdue", SYSTEM, from_status=case.status, at=now)
+    if case.tier < Tier.LEADER - 1:
+        # Overdue moves the case to the next tier automatically (one dept →
+        # several departments); a leader taking it (包案) stays a decision.
+        case.tier = Tier(case.tier + 1)
+        case.save(update_fields=["tier"])
+        _record(
+            case,
+            "escalate",
+            SYSTEM,
+            from_status=case.status,
+            at=now,
+            note="超期自动升级 / overdue",
+            data={"tier": int(case.tier)},
+        )
+    notify(
+        recipients=[*unit_staff([case.lead_unit_id]), *dispatchers_for(case)],
+        case=case,
+        kind="case_overdue",
+        title=f"案件已超期：{case.number}",
+        body=case.title,
+    )
+
+
+def _sign_overdue(case: Case, now: dt.datetime) -> None:
+    _record(case, "sign_overdue", SYSTEM, from_status=case.status, at=now)
+    notify(
+        recipients=dispatchers_for(case),
+        case=case,
+        kind="sign_overdue",
+        title=f"签收超时：{case.number}",
+        body=f"{case.lead_unit} 未按时签收",
+    )
+
+
+def _sweep_whistles(now: dt.datetime, batch: int) -> int:
+    total = 0
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    while True:
+        with transaction.atomic():
+            qs = CaseUnit.objects.filter(
+                role=UnitRole.WHISTLE,
+                active=True,
+                acknowledged_at=None,
+                escalated_at=None,
+                ack_due_at__lte=now,
+            ).order_by("ack_due_at")[:batch]
+            qs = qs.select_for_update(skip_locked=True) if skip_locked else qs.select_for_update()
+            rows = list(qs.select_related("unit"))
+            for row in rows:
+                row.escalated_at = now
+                row.save(update_fields=["escalated_at"])
+                case = _lock(row.case)
+                _record(
+                    case,
+                    "whistle_overdue",
+                    SYSTEM,
+                    from_status=case.status,
+                    at=now,
+                    data={"unit": row.unit_id},
+                )
+                if case.tier < Tier.LEADER - 1:
+                    case.tier = Tier(case.tier + 1)
+                    case.save(update_fields=["tier"])
+                parent_staff = (
+                    list(User.objects.filter(org_unit_id=row.unit.parent_id, is_active=True))
+                    if row.unit.parent_id
+                    else []
+                )
+                notify(
+                    recipients=[*dispatchers_for(case), *parent_staff],
+                    case=case,
+                    kind="whistle_overdue",
+                    title=f"吹哨未报到：{case.number}",
+                    body=f"{row.unit} 未按时报到",
+                )
+        total += len(rows)
+        if len(rows) < batch:
+            return total

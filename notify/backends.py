@@ -1,0 +1,36 @@
+"""Delivery backends. A backend sends one message to one address and raises
+on failure (the worker then retries with back-off). Configure per channel in
+settings.NOTIFY_BACKENDS; a city plugs in its SMS gateway here."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.mail import send_mail
+
+log = logging.getLogger("changan.notify")
+
+
+class DeliveryFailed(Exception):
+    pass
+
+
+class ConsoleBackend:
+    """Writes the message to the log: the default, so nothing leaves the machine."""
+
+    def send(self, *, address: str, title: str, body: str, idempotency_key: str) -> None:
+        log.info("notify → %s [%s] %s: %s", address, idempotency_key, title, body)
+
+
+class EmailBackend:
+    """Sends through Django's email settings (EMAIL_HOST …)."""
+
+    def send(self, *, address: str, title: str, body: str, idempotency_key: str) -> None:
+        send_mail(title, body, None, [address], fail_silently=False)
+
+
+class FailingBackend:
+    """Always fails: for tests of the retry path."""
+
+    def send(self, *, address: str, title: str, body: str, idempotency_key: str) -> None:
+        raise DeliveryFailed("gateway unavailable")
