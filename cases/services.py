@@ -94,7 +94,11 @@ def _may_whistle(user, case: Case) -> bool:
     if user.has_role(RoleCode.GRID_WORKER) or user.is_superuser:
         return True
     unit = user.org_unit
-    return unit is not None and unit.kind in (OrgUnitKind.TOWNSHIP_OFFICE, OrgUnitKind.GOVERNANCE_CENTER)
+    return (
+        unit is not None
+        and unit.kind in (OrgUnitKind.TOWNSHIP_OFFICE, OrgUnitKind.GOVERNANCE_CENTER)
+        and codes.level_of(unit.area_id) == codes.Level.TOWNSHIP
+    )
 
 
 def _pending_whistle(user, case: Case) -> bool:
@@ -128,7 +132,9 @@ WORKING = (S.ACCEPTED, S.DISPATCHED, S.HANDLING, S.SUSPENDED, S.REPLIED)
 ACTIONS: dict[str, Action] = {
     "accept": Action("受理", (S.RECEIVED,), _is_dispatcher),
     "reject": Action("不予受理", (S.RECEIVED,), _is_dispatcher),
-    "answer": Action("直接答复", (S.RECEIVED, S.ACCEPTED), _is_dispatcher),
+    "answer": Action(
+        "直接答复", (S.RECEIVED, S.ACCEPTED), _is_dispatcher, lambda c: c.appeal_type == AppealType.CONSULT
+    ),
     "dispatch": Action("派遣", (S.ACCEPTED,), _is_dispatcher),
     "sign": Action("签收", (S.DISPATCHED,), _in_lead_unit),
     "return_case": Action("退回", (S.DISPATCHED, S.HANDLING), _in_lead_unit),
@@ -466,11 +472,11 @@ def answer(*, case: Case, by, reply: str) -> Case:
     """直接答复: a consultation answered at once; the case closes."""
     _require(reply.strip(), "答复内容不能为空 / the answer is required")
     case = _lock(case)
-    _check(case, "answer", by)
     if case.appeal_type != AppealType.CONSULT:
         raise ActionRefused(
             case, "answer", by, "只有咨询类可直接答复 / only consultations can be answered directly"
         )
+    _check(case, "answer", by)
     old, now = case.status, timezone.now()
     case.status, case.replied_at, case.closed_at, case.responded_at = Status.CLOSED, now, now, now
     case.save()

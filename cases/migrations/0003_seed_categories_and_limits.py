@@ -25,15 +25,22 @@ def seed(apps, schema_editor):
         Category.objects.update_or_create(
             code=row["code"],
             defaults={
-                "name": row["name"], "level": int(row["level"]),
-                "parent_id": row["parent_code"] or None, "sector": row["sector"],
+                "name": row["name"],
+                "level": int(row["level"]),
+                "parent_id": row["parent_code"] or None,
+                "sector": row["sector"],
             },
         )
     if not TimeLimitRule.objects.exists():
         for urgency, (sign, amount, unit, ack) in DEFAULTS.items():
             TimeLimitRule.objects.create(
-                urgency=urgency, sign_minutes=sign, respond_minutes=24 * 60, resolve_amount=amount,
-                resolve_unit=unit, warn_share=0.8, whistle_ack_minutes=ack,
+                urgency=urgency,
+                sign_minutes=sign,
+                respond_minutes=24 * 60,
+                resolve_amount=amount,
+                resolve_unit=unit,
+                warn_share=0.8,
+                whistle_ack_minutes=ack,
             )
 
 

@@ -17,7 +17,12 @@ def test_a_case_gets_a_readable_number_its_grid_and_a_first_event(new_case, qixi
     assert case.grid_id == qixian_grid.code and case.area_id == qixian_grid.village_id
     assert case.status == Status.RECEIVED
     (event,) = CaseEvent.objects.filter(case=case)
-    assert (event.seq, event.action, event.to_status, event.actor) == (1, "receive", Status.RECEIVED, dispatcher)
+    assert (event.seq, event.action, event.to_status, event.actor) == (
+        1,
+        "receive",
+        Status.RECEIVED,
+        dispatcher,
+    )
     # The county's dispatchers are told.
     assert Notification.objects.filter(case=case, recipient=dispatcher, kind="case_received").exists()
 

@@ -39,7 +39,12 @@ def test_dispatch_sets_working_time_deadlines_and_records_them(dispatched_case):
     assert case.resolve_due_at - case.dispatched_at >= dt.timedelta(days=7)
     assert case.dispatched_at < case.resolve_warn_at < case.resolve_due_at
     event = CaseEvent.objects.get(case=case, action="dispatch")
-    assert set(event.data["deadlines"]) == {"sign_due_at", "respond_due_at", "resolve_warn_at", "resolve_due_at"}
+    assert set(event.data["deadlines"]) == {
+        "sign_due_at",
+        "respond_due_at",
+        "resolve_warn_at",
+        "resolve_due_at",
+    }
     assert event.data["deadlines"]["resolve_due_at"][0] is None
 
 
@@ -68,7 +73,9 @@ def test_dispatch_with_co_handlers_is_a_several_department_case(new_case, dispat
 
 @pytest.mark.django_db
 def test_a_consultation_is_answered_directly(new_case, dispatcher):
-    case = services.answer(case=new_case(appeal_type="consult"), by=dispatcher, reply="办理地点在县政务服务中心二楼")
+    case = services.answer(
+        case=new_case(appeal_type="consult"), by=dispatcher, reply="办理地点在县政务服务中心二楼"
+    )
     assert case.status == Status.CLOSED and case.closed_at and case.replied_at
 
 
