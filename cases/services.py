@@ -181,7 +181,7 @@ def _lock(case: Case) -> Case:
     """Re-read the case with a row lock: a second writer waits here, then
     sees the first one's result (PostgreSQL ``FOR UPDATE``; SQLite runs
     write transactions one at a time)."""
-    return Case.objects.select_for_update().select_related("lead_unit").get(pk=case.pk)
+    return Case.objects.select_for_update(of=("self",)).select_related("lead_unit").get(pk=case.pk)
 
 
 def _check(case: Case, action: str, user, *, reason: str = "") -> None:
