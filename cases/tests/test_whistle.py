@@ -32,9 +32,13 @@ def village_case(grid_worker):
     grid = Grid.objects.get(code="410611101001001")
     point = grid.boundary.representative_point()
     return services.receive_case(
-        by=grid_worker, title="河道有人倾倒建筑垃圾", description="钜桥镇刘寨社区河道旁堆放建筑垃圾并有焚烧痕迹",
-        channel="grid_worker", lon=point.x, lat=point.y,
-    )  # fmt: skip
+        by=grid_worker,
+        title="河道有人倾倒建筑垃圾",
+        description="钜桥镇刘寨社区河道旁堆放建筑垃圾并有焚烧痕迹",
+        channel="grid_worker",
+        lon=point.x,
+        lat=point.y,
+    )
 
 
 @pytest.mark.django_db

@@ -1,0 +1,78 @@
+"""Reads of cases, always scoped to the user.
+
+Who sees which cases:
+- dispatchers, leaders, analysts and administrators: every case in their
+  area subtree;
+- a unit's staff: the cases their unit (or a unit below it) leads, co-handles
+  or was whistled into — never another unit's;
+- grid workers: the cases in their grids and the ones they reported.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounts.models import RoleCode
+from accounts.scope import scope_of
+from cases.models import Case, CaseEvent, CaseUnit, Status
+
+AREA_ROLES = (RoleCode.DISPATCHER, RoleCode.LEADER, RoleCode.ANALYST, RoleCode.ADMINISTRATOR)
+
+
+def cases_for(user) -> QuerySet[Case]:
+    scope = scope_of(user)
+    if scope.is_global:
+        return Case.objects.all()
+    if scope.nothing:
+        return Case.objects.none()
+    visible = Q(pk__in=[])
+    if any(user.has_role(r) for r in AREA_ROLES):
+        visible |= scope.area_q("area__code")
+    if scope.org_unit_ids:
+        units = list(scope.org_unit_ids)
+        visible |= Q(lead_unit_id__in=units) | Exists(
+            CaseUnit.objects.filter(case=OuterRef("pk"), unit_id__in=units, active=True)
+        )
+    if user.has_role(RoleCode.GRID_WORKER):
+        visible |= Q(grid__in=user.grids_worked.all()) | Q(grid__in=user.grids_led.all())
+        visible |= Exists(CaseEvent.objects.filter(case=OuterRef("pk"), action="receive", actor=user))
+    return Case.objects.filter(visible)
+
+
+def case_for(user, pk: int) -> Case:
+    """One case the user may see; ``Case.DoesNotExist`` otherwise."""
+    return (
+        cases_for(user)
+        .select_related("category", "area", "grid", "lead_unit", "handler", "leader")
+        .get(pk=pk)
+    )
+
+
+QUEUES = {
+    # name: (label, filter)
+    "to_accept": ("待受理", Q(status=Status.RECEIVED)),
+    "to_dispatch": ("待派遣", Q(status=Status.ACCEPTED)),
+    "to_sign": ("待签收", Q(status=Status.DISPATCHED)),
+    "in_progress": ("办理中", Q(status__in=(Status.HANDLING, Status.SUSPENDED))),
+    "warning": (
+        "即将超期",
+        Q(resolve_warned=True, resolve_overdue=False, status__in=(Status.DISPATCHED, Status.HANDLING)),
+    ),
+    "overdue": ("已超期", Q(resolve_overdue=True, status__in=(Status.DISPATCHED, Status.HANDLING))),
+    "to_verify": ("待核查", Q(status=Status.REPLIED)),
+    "to_rate": ("待回访", Q(status=Status.CLOSED, satisfaction=None, closed_at__isnull=False)),
+}
+
+
+def queue_for(user, name: str) -> QuerySet[Case]:
+    _, condition = QUEUES[name]
+    qs = cases_for(user).filter(condition)
+    unit_staff = not user.is_superuser and not any(user.has_role(r) for r in AREA_ROLES)
+    if name in ("to_sign", "in_progress") and unit_staff and user.org_unit_id:
+        # A unit's staff see their own unit's work here, not co-handled cases.
+        qs = qs.filter(lead_unit_id=user.org_unit_id)
+    return qs.select_related("category", "lead_unit").order_by("resolve_due_at", "received_at")
+
+
+def queue_counts(user) -> dict[str, int]:
+    return {name: queue_for(user, name).count() for name in QUEUES}
