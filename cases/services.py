@@ -240,7 +240,7 @@ def _when(value: dt.datetime) -> str:
 
 
 def _iso(value: dt.datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    return value.astimezone(dt.UTC).isoformat() if value else None
 
 
 def _deadlines(case: Case) -> dict:
