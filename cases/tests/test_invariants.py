@@ -5,6 +5,7 @@
   says why."""
 
 import datetime as dt
+import itertools
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -82,7 +83,7 @@ def check_invariants(case: Case) -> None:
     events = list(CaseEvent.objects.filter(case=case).order_by("seq"))
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     assert events[-1].to_status == case.status
-    for prev, nxt in zip(events, events[1:], strict=False):
+    for prev, nxt in itertools.pairwise(events):
         assert nxt.from_status in ("", prev.to_status)
     if case.status == Status.CLOSED:
         last_open = max((i for i, e in enumerate(events) if e.action in ("reopen", "receive")), default=0)
