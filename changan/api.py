@@ -7,11 +7,16 @@ from rest_framework.permissions import DjangoModelPermissions
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus Django's ValidationError from the services as 400."""
+    """DRF's handler, plus: Django's ValidationError from the services → 400;
+    a refused workflow action (it carries the allowed actions) → 409."""
+    from django.core.exceptions import PermissionDenied
     from django.core.exceptions import ValidationError as DjangoValidationError
     from rest_framework.exceptions import ValidationError
+    from rest_framework.response import Response
     from rest_framework.views import exception_handler as drf_handler
 
+    if isinstance(exc, PermissionDenied) and hasattr(exc, "allowed"):
+        return Response({"detail": str(exc), "allowed_actions": exc.allowed}, status=409)
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
     return drf_handler(exc, context)

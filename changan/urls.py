@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import me
+from cases.api import CaseViewSet
 from changan.views import healthz
 from orgs.api import OrgUnitViewSet
 from regions import views as region_views
@@ -14,6 +15,7 @@ router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")
 router.register("grids", GridViewSet, basename="grid")
 router.register("org-units", OrgUnitViewSet, basename="orgunit")
+router.register("cases", CaseViewSet, basename="case")
 
 urlpatterns = [
     path("", region_views.home, name="home"),

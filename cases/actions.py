@@ -1,0 +1,148 @@
+"""The inputs of every case action, declared once for the API and the pages.
+
+Each entry pairs a serializer (what the action needs from a person) with the
+service that performs it. The serializers only parse and look objects up
+within the user's scope; all rules live in ``cases.services``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rest_framework import serializers
+
+from accounts.selectors import users_for
+from cases import services
+from cases.models import Category, Satisfaction, Urgency
+from cases.selectors import cases_for
+from changan.api import ScopedRelatedField
+from orgs.selectors import org_units_for
+
+
+def active_categories(user):
+    return Category.objects.filter(is_active=True)
+
+
+class Note(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", label="说明")
+
+
+class Reason(serializers.Serializer):
+    reason = serializers.CharField(label="理由")
+
+
+class Accept(Note):
+    category = ScopedRelatedField(selector=active_categories, required=False, label="分类")
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, label="紧急程度")
+
+
+class Answer(serializers.Serializer):
+    reply = serializers.CharField(label="答复内容")
+
+
+class Dispatch(Note):
+    unit = ScopedRelatedField(selector=org_units_for, label="主办单位")
+    co_units = ScopedRelatedField(selector=org_units_for, many=True, required=False, label="协办单位")
+
+
+class Reassign(Reason):
+    unit = ScopedRelatedField(selector=org_units_for, label="改派至")
+    co_units = ScopedRelatedField(selector=org_units_for, many=True, required=False, label="协办单位")
+
+
+class ContactNote(serializers.Serializer):
+    note = serializers.CharField(label="联系情况")
+
+
+class RequestExtension(Reason):
+    until = serializers.DateTimeField(label="申请延期至")
+
+
+class GrantExtension(Note):
+    until = serializers.DateTimeField(required=False, allow_null=True, label="批准延期至（空则按申请）")
+
+
+class Reply(serializers.Serializer):
+    result = serializers.CharField(label="办理结果")
+    evidence = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, default=list, label="佐证材料"
+    )
+
+
+class Verify(Note):
+    passed = serializers.BooleanField(label="核查通过")
+
+
+class Rate(Note):
+    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, label="满意度")
+    solved = serializers.BooleanField(label="问题已解决")
+
+
+class Merge(Note):
+    into = ScopedRelatedField(selector=cases_for, label="合并至案件")
+
+
+class Supervise(serializers.Serializer):
+    note = serializers.CharField(label="督办意见")
+    due = serializers.DateTimeField(required=False, allow_null=True, label="新的办理时限")
+
+
+class Escalate(Reason):
+    co_units = ScopedRelatedField(selector=org_units_for, many=True, required=False, label="增加协办单位")
+    leader = ScopedRelatedField(selector=users_for, required=False, allow_null=True, label="包案领导")
+
+
+class Whistle(serializers.Serializer):
+    units = ScopedRelatedField(selector=org_units_for, many=True, label="吹哨单位")
+    note = serializers.CharField(label="吹哨事由")
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    serializer: type[serializers.Serializer]
+    perform: Callable
+
+
+ACTION_INPUTS: dict[str, ActionInput] = {
+    "accept": ActionInput(Accept, services.accept),
+    "reject": ActionInput(Reason, services.reject),
+    "answer": ActionInput(Answer, services.answer),
+    "dispatch": ActionInput(Dispatch, services.dispatch),
+    "sign": ActionInput(Note, services.sign),
+    "return_case": ActionInput(Reason, services.return_case),
+    "reassign": ActionInput(Reassign, services.reassign),
+    "contact_reporter": ActionInput(ContactNote, services.contact_reporter),
+    "request_extension": ActionInput(RequestExtension, services.request_extension),
+    "grant_extension": ActionInput(GrantExtension, services.grant_extension),
+    "refuse_extension": ActionInput(Reason, services.refuse_extension),
+    "suspend": ActionInput(Reason, services.suspend),
+    "resume": ActionInput(Note, services.resume),
+    "reply": ActionInput(Reply, services.reply),
+    "verify": ActionInput(Verify, services.verify),
+    "rate": ActionInput(Rate, services.rate),
+    "reopen": ActionInput(Reason, services.reopen),
+    "merge": ActionInput(Merge, services.merge),
+    "supervise": ActionInput(Supervise, services.supervise),
+    "escalate": ActionInput(Escalate, services.escalate),
+    "whistle": ActionInput(Whistle, services.blow_whistle),
+    "acknowledge": ActionInput(Note, services.acknowledge),
+}
+assert set(ACTION_INPUTS) == set(services.ACTIONS), "every action needs its inputs"
+
+
+def perform(name: str, *, case, user, data) -> object:
+    """Parse ``data`` for action ``name`` and run it; raises DRF's
+    ValidationError for bad input and the services' errors otherwise."""
+    spec = ACTION_INPUTS[name]
+    parsed = spec.serializer(data=data, context={"request": _RequestLike(user)})
+    parsed.is_valid(raise_exception=True)
+    values = {k: v for k, v in parsed.validated_data.items() if v is not None}
+    return spec.perform(case=case, by=user, **values)
+
+
+class _RequestLike:
+    """What the scoped fields need from a request: the user."""
+
+    def __init__(self, user):
+        self.user = user
