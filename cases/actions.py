@@ -17,7 +17,7 @@ from cases import services
 from cases.models import Category, Satisfaction, Urgency
 from cases.selectors import cases_for
 from changan.api import ScopedRelatedField
-from orgs.selectors import org_units_for
+from orgs.selectors import handling_units_for
 
 
 def active_categories(user):
@@ -42,13 +42,13 @@ class Answer(serializers.Serializer):
 
 
 class Dispatch(Note):
-    unit = ScopedRelatedField(selector=org_units_for, label="主办单位")
-    co_units = ScopedRelatedField(selector=org_units_for, many=True, required=False, label="协办单位")
+    unit = ScopedRelatedField(selector=handling_units_for, label="主办单位")
+    co_units = ScopedRelatedField(selector=handling_units_for, many=True, required=False, label="协办单位")
 
 
 class Reassign(Reason):
-    unit = ScopedRelatedField(selector=org_units_for, label="改派至")
-    co_units = ScopedRelatedField(selector=org_units_for, many=True, required=False, label="协办单位")
+    unit = ScopedRelatedField(selector=handling_units_for, label="改派至")
+    co_units = ScopedRelatedField(selector=handling_units_for, many=True, required=False, label="协办单位")
 
 
 class ContactNote(serializers.Serializer):
@@ -79,8 +79,22 @@ class Rate(Note):
     solved = serializers.BooleanField(label="问题已解决")
 
 
+class ScopedCaseNumber(serializers.SlugRelatedField):
+    """A case chosen by its number among the cases the user may see."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="number", **kwargs)
+
+    def get_queryset(self):
+        return cases_for(self.context["request"].user)
+
+
+def leaders_for(user):
+    return users_for(user).filter(roles="leader")
+
+
 class Merge(Note):
-    into = ScopedRelatedField(selector=cases_for, label="合并至案件")
+    into = ScopedCaseNumber(label="合并至案件编号")
 
 
 class Supervise(serializers.Serializer):
@@ -89,12 +103,14 @@ class Supervise(serializers.Serializer):
 
 
 class Escalate(Reason):
-    co_units = ScopedRelatedField(selector=org_units_for, many=True, required=False, label="增加协办单位")
-    leader = ScopedRelatedField(selector=users_for, required=False, allow_null=True, label="包案领导")
+    co_units = ScopedRelatedField(
+        selector=handling_units_for, many=True, required=False, label="增加协办单位"
+    )
+    leader = ScopedRelatedField(selector=leaders_for, required=False, allow_null=True, label="包案领导")
 
 
 class Whistle(serializers.Serializer):
-    units = ScopedRelatedField(selector=org_units_for, many=True, label="吹哨单位")
+    units = ScopedRelatedField(selector=handling_units_for, many=True, label="吹哨单位")
     note = serializers.CharField(label="吹哨事由")
 
 

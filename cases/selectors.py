@@ -76,3 +76,7 @@ def queue_for(user, name: str) -> QuerySet[Case]:
 
 def queue_counts(user) -> dict[str, int]:
     return {name: queue_for(user, name).count() for name in QUEUES}
+
+
+def timeline(case: Case) -> QuerySet[CaseEvent]:
+    return case.events.select_related("actor", "unit").order_by("seq")

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import me
+from cases import views as case_views
 from cases.api import CaseViewSet
 from changan.views import healthz
 from orgs.api import OrgUnitViewSet
@@ -23,6 +24,9 @@ urlpatterns = [
     path("places/", region_views.place_tree, name="places"),
     path("places/<str:code>/", region_views.place_tree, name="place"),
     path("places/<str:code>/map.geojson", region_views.place_geojson, name="place-geojson"),
+    path("cases/", case_views.queues, name="cases"),
+    path("cases/<int:pk>/", case_views.case_page, name="case"),
+    path("cases/<int:pk>/act/<str:name>/", case_views.take_action, name="case-action"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from accounts.scope import scope_of
-from orgs.models import OrgUnit
+from orgs.models import OrgUnit, OrgUnitKind
 
 
 def org_unit_subtree_ids(root_id: int) -> frozenset[int]:
@@ -26,4 +26,15 @@ def org_units_for(user) -> QuerySet[OrgUnit]:
     scope = scope_of(user)
     return OrgUnit.objects.filter(scope.area_q("area__code") | scope.org_unit_q("pk")).select_related(
         "area", "parent"
+    )
+
+
+def handling_units_for(user) -> QuerySet[OrgUnit]:
+    """Units the user may send a case to (派遣, 吹哨): departments, township
+    offices and 综治中心 in scope — not the village committees."""
+    return (
+        org_units_for(user)
+        .filter(is_active=True)
+        .exclude(kind__in=(OrgUnitKind.VILLAGE_COMMITTEE, OrgUnitKind.MEDIATION_COMMITTEE))
+        .order_by("area_id", "kind", "name")
     )

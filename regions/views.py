@@ -14,7 +14,7 @@ from regions.models import Area, AreaLevel
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("places") if request.user.is_authenticated else redirect("login")
+    return redirect("cases") if request.user.is_authenticated else redirect("login")
 
 
 @login_required

@@ -9,6 +9,8 @@ pytestmark = pytest.mark.browser
 
 def test_a_dispatcher_walks_from_county_to_grids(page, tmp_path):
     log_in(page, "qixian_dispatcher")
+    page.wait_for_url("**/cases/")
+    page.click("header.topbar >> text=区域与网格")
     page.wait_for_url("**/places/410622000000/")
     assert page.locator("h1").inner_text().startswith("淇县")
     rows = page.locator("#child-table tbody tr")
@@ -30,6 +32,8 @@ def test_a_dispatcher_walks_from_county_to_grids(page, tmp_path):
 
 def test_the_interface_switches_to_english(page):
     log_in(page, "city_dispatcher")
+    page.wait_for_url("**/cases/")
+    page.goto("/places/")
     page.wait_for_url("**/places/410600000000/")
     with page.expect_navigation():
         page.select_option("select[name=language]", "en")
