@@ -97,11 +97,14 @@ def _render_case(request, case, *, failed=None, errors=None, data=None, status=2
         }
         for name in services.allowed_actions(case, request.user)
     ]
+    shown = {f["name"] for f in forms}
     context = {
         "case": case,
         "events": timeline(case),
         "forms": forms,
         "units": case.units.select_related("unit"),
+        # A refusal for an action no longer offered is shown above the forms.
+        "refusal": errors if failed and failed not in shown else None,
     }
     return render(request, "cases/case.html", context, status=status)
 
