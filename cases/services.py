@@ -43,6 +43,7 @@ from cases.models import (
     UnitRole,
     Urgency,
 )
+from changan import clock
 from notify.services import notify
 from orgs.models import OrgUnit, OrgUnitKind
 from regions import codes
@@ -121,7 +122,7 @@ class Action:
 
 def _can_reopen(case: Case) -> bool:
     unhappy = case.solved is False or (case.satisfaction or 5) <= Satisfaction.DISSATISFIED
-    recent = case.closed_at and timezone.now() - case.closed_at <= dt.timedelta(
+    recent = case.closed_at and clock.now() - case.closed_at <= dt.timedelta(
         days=settings.CASE_REOPEN_WITHIN_DAYS
     )
     return unhappy and bool(recent) and case.reopen_count < settings.CASE_REOPEN_LIMIT
@@ -231,7 +232,7 @@ def _record(
         to_status=case.status,
         note=note,
         data=data,
-        at=at or timezone.now(),
+        at=at or clock.now(),
     )
 
 
@@ -374,7 +375,7 @@ def _validated(item: NewCase, by) -> Case:
         reporter_name=item.reporter_name.strip()[:50],
         reporter_phone_encrypted=contact.encrypt(phone) if phone else None,
         reporter_phone_masked=contact.mask_phone(phone) if phone else "",
-        received_at=item.received_at or timezone.now(),
+        received_at=item.received_at or clock.now(),
     )
 
 
@@ -461,7 +462,7 @@ def reject(*, case: Case, by, reason: str) -> Case:
     case = _lock(case)
     _check(case, "reject", by)
     old = case.status
-    case.status, case.closed_at = Status.REJECTED, timezone.now()
+    case.status, case.closed_at = Status.REJECTED, clock.now()
     case.save()
     _record(case, "reject", by, from_status=old, note=reason)
     return case
@@ -477,7 +478,7 @@ def answer(*, case: Case, by, reply: str) -> Case:
             case, "answer", by, "只有咨询类可直接答复 / only consultations can be answered directly"
         )
     _check(case, "answer", by)
-    old, now = case.status, timezone.now()
+    old, now = case.status, clock.now()
     case.status, case.replied_at, case.closed_at, case.responded_at = Status.CLOSED, now, now, now
     case.save()
     _record(case, "answer", by, from_status=old, note=reply)
@@ -505,7 +506,7 @@ def dispatch(*, case: Case, by, unit: OrgUnit, co_units: Sequence[OrgUnit] = (),
     case = _lock(case)
     _check(case, "dispatch", by)
     _dispatchable(unit)
-    before, old, now = _deadlines(case), case.status, timezone.now()
+    before, old, now = _deadlines(case), case.status, clock.now()
     case.status, case.lead_unit, case.handler, case.dispatched_at = Status.DISPATCHED, unit, None, now
     if co_units and case.tier == Tier.ONE_DEPARTMENT:
         case.tier = Tier.SEVERAL_DEPARTMENTS
@@ -538,7 +539,7 @@ def reassign(*, case: Case, by, unit: OrgUnit, co_units: Sequence[OrgUnit] = (),
     case = _lock(case)
     _check(case, "reassign", by)
     _dispatchable(unit)
-    before, old, now = _deadlines(case), case.status, timezone.now()
+    before, old, now = _deadlines(case), case.status, clock.now()
     previous = case.lead_unit_id
     case.status, case.lead_unit, case.handler, case.dispatched_at = Status.DISPATCHED, unit, None, now
     case.sign_due_at = work_calendar().add_working_minutes(now, limits.rule_for(case).sign_minutes)
@@ -570,7 +571,7 @@ def sign(*, case: Case, by, note: str = "") -> Case:
     case = _lock(case)
     _check(case, "sign", by)
     old = case.status
-    case.status, case.signed_at, case.handler = Status.HANDLING, timezone.now(), by
+    case.status, case.signed_at, case.handler = Status.HANDLING, clock.now(), by
     case.save()
     _record(case, "sign", by, from_status=old, note=note)
     return case
@@ -606,7 +607,7 @@ def contact_reporter(*, case: Case, by, note: str) -> Case:
     _require(note.strip(), "请记录联系情况 / describe the contact")
     case = _lock(case)
     _check(case, "contact_reporter", by)
-    case.responded_at = case.responded_at or timezone.now()
+    case.responded_at = case.responded_at or clock.now()
     case.save()
     _record(case, "contact", by, from_status=case.status, note=note)
     return case
@@ -646,7 +647,7 @@ def grant_extension(*, case: Case, by, until: dt.datetime | None = None, note: s
     if until is None:
         asked = CaseEvent.objects.filter(case=case, action="request_extension").order_by("-seq").first()
         until = dt.datetime.fromisoformat(asked.data["until"])
-    before, now = _deadlines(case), timezone.now()
+    before, now = _deadlines(case), clock.now()
     start = case.dispatched_at or now
     case.resolve_due_at = until
     case.resolve_warn_at = limits.warn_time(start, until, limits.rule_for(case).warn_share, work_calendar())
@@ -691,7 +692,7 @@ def suspend(*, case: Case, by, reason: str) -> Case:
     case = _lock(case)
     _check(case, "suspend", by)
     old = case.status
-    case.status, case.suspended_at = Status.SUSPENDED, timezone.now()
+    case.status, case.suspended_at = Status.SUSPENDED, clock.now()
     case.save()
     _record(case, "suspend", by, from_status=old, note=reason)
     return case
@@ -702,7 +703,7 @@ def resume(*, case: Case, by, note: str = "") -> Case:
     """恢复: deadlines move later by the working time spent suspended."""
     case = _lock(case)
     _check(case, "resume", by)
-    before, old, now = _deadlines(case), case.status, timezone.now()
+    before, old, now = _deadlines(case), case.status, clock.now()
     calendar = work_calendar()
     paused = calendar.working_minutes_between(case.suspended_at, now) if case.suspended_at else 0
     for name in ("resolve_warn_at", "resolve_due_at"):
@@ -727,7 +728,7 @@ def reply(*, case: Case, by, result: str, evidence: Sequence[str] = ()) -> Case:
     _require(result.strip(), "反馈须写明办理结果 / the result is required")
     case = _lock(case)
     _check(case, "reply", by)
-    old, now = case.status, timezone.now()
+    old, now = case.status, clock.now()
     case.status, case.replied_at = Status.REPLIED, now
     case.responded_at = case.responded_at or now
     case.save()
@@ -749,7 +750,7 @@ def verify(*, case: Case, by, passed: bool, note: str = "") -> Case:
         _require(note.strip(), "核查不通过须说明原因 / say why it failed")
     case = _lock(case)
     _check(case, "verify", by)
-    old, now = case.status, timezone.now()
+    old, now = case.status, clock.now()
     if passed:
         case.status, case.closed_at = Status.CLOSED, now
     else:
@@ -792,7 +793,7 @@ def reopen(*, case: Case, by, reason: str) -> Case:
     _require(reason.strip(), "重办须说明理由 / a reason is required")
     case = _lock(case)
     _check(case, "reopen", by)
-    before, old, now = _deadlines(case), case.status, timezone.now()
+    before, old, now = _deadlines(case), case.status, clock.now()
     case.status, case.closed_at, case.replied_at, case.dispatched_at = Status.DISPATCHED, None, None, now
     case.reopen_count += 1
     case.satisfaction = case.solved = None
@@ -827,7 +828,7 @@ def merge(*, case: Case, into: Case, by, note: str = "") -> Case:
     while root.parent_id:
         root = root.parent
     old = case.status
-    case.status, case.parent, case.closed_at = Status.MERGED, root, timezone.now()
+    case.status, case.parent, case.closed_at = Status.MERGED, root, clock.now()
     case.save()
     _record(case, "merge", by, from_status=old, note=note, data={"into": root.number})
     _record(root, "merged_in", by, from_status=root.status, data={"case": case.number})
@@ -841,7 +842,7 @@ def supervise(*, case: Case, by, note: str, due: dt.datetime | None = None) -> C
     _require(note.strip(), "督办须写明意见 / the supervision note is required")
     case = _lock(case)
     _check(case, "supervise", by)
-    before, now = _deadlines(case), timezone.now()
+    before, now = _deadlines(case), clock.now()
     if due is not None:
         if due <= now:
             raise ValidationError({"due": "督办时限须晚于现在 / the new deadline must be in the future"})
@@ -922,7 +923,7 @@ def blow_whistle(*, case: Case, by, units: Sequence[OrgUnit], note: str) -> Case
     _require(note.strip(), "请说明吹哨事由 / describe why")
     case = _lock(case)
     _check(case, "whistle", by)
-    before, old, now = _deadlines(case), case.status, timezone.now()
+    before, old, now = _deadlines(case), case.status, clock.now()
     rule = limits.rule_for(case)
     ack_due = work_calendar().add_working_minutes(now, rule.whistle_ack_minutes)
     for unit in units:
@@ -965,7 +966,7 @@ def acknowledge(*, case: Case, by, note: str = "") -> Case:
     has also signed for the case."""
     case = _lock(case)
     _check(case, "acknowledge", by)
-    old, now = case.status, timezone.now()
+    old, now = case.status, clock.now()
     CaseUnit.objects.filter(case=case, unit_id=by.org_unit_id, role=UnitRole.WHISTLE, active=True).update(
         acknowledged_at=now, acknowledged_by=by
     )
@@ -1000,7 +1001,7 @@ def sweep_timers(*, now: dt.datetime | None = None, batch: int = 500) -> SweepRe
     in its own short transaction under a row lock (skipped if another worker
     holds it), and its flag is set in that transaction, so a restart neither
     loses nor repeats anything."""
-    now = now or timezone.now()
+    now = now or clock.now()
     report = SweepReport()
     for flag, handler in (
         ("resolve_warned", _warn),

@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from accounts.models import Role, RoleCode, User
+from cases.models import Case
 from demo.names import mobile_numbers, person_names
 from orgs.models import OrgUnit, OrgUnitKind, Sector
 from orgs.services import ensure_unit
@@ -59,7 +60,7 @@ class DemoReport:
     logins: list[DemoLogin] = field(default_factory=list)
 
 
-def load_demo_city(*, progress: Progress = no_progress) -> DemoReport:
+def load_demo_city(*, progress: Progress = no_progress, cases_per_year: int = 0) -> DemoReport:
     report = DemoReport()
     data = settings.DEMO_DATA_DIR
     s = import_areas(data / "hebi_admin_divisions.csv", progress=progress)
@@ -74,6 +75,14 @@ def load_demo_city(*, progress: Progress = no_progress) -> DemoReport:
     report.logins = build_demo_staff()
     staffed = staff_grids(progress=progress)
     report.steps.append(f"网格长/网格员 grid chiefs and workers: +{staffed}")
+    report.steps.append(f"各级受理员、承办人员、领导 dispatchers, handlers, leaders: +{staff_units()}")
+    if cases_per_year and not Case.objects.exists():
+        from demo.year import simulate_year
+
+        stats = simulate_year(cases_per_year=cases_per_year, seed=SEED, progress=progress)
+        report.steps.append(f"一年的案件 a year of cases: {stats['cases']} cases, {stats['actions']} actions")
+    else:
+        report.steps.append(f"案件 cases: {Case.objects.count()} (已有，未重新生成 / kept)")
     return report
 
 
@@ -261,3 +270,41 @@ def staff_grids(*, progress: Progress = no_progress) -> int:
         grid.party_branch_secretary = names[len(wanted) + i]
     Grid.objects.bulk_update(grids, ["chief", "party_branch_secretary"], batch_size=2000)
     return len(new_users)
+
+
+@transaction.atomic
+def staff_units() -> int:
+    """A dispatcher and a leader for every county-level 综治中心, and a handler
+    for every county bureau and township office, so every unit a case can be
+    sent to has someone to sign for it. Usernames follow the unit:
+    ``dispatcher_410622``, ``leader_410622``, ``handler_410622_housing``,
+    ``handler_410622101``."""
+    wanted: dict[str, tuple[int, str]] = {}
+    for unit in OrgUnit.objects.filter(kind=OrgUnitKind.GOVERNANCE_CENTER, area__level=AreaLevel.COUNTY):
+        code = unit.area_id[:6]
+        wanted[f"dispatcher_{code}"] = (unit.pk, RoleCode.DISPATCHER)
+        wanted[f"leader_{code}"] = (unit.pk, RoleCode.LEADER)
+    for unit in OrgUnit.objects.filter(kind=OrgUnitKind.COUNTY_DEPARTMENT):
+        wanted[f"handler_{unit.area_id[:6]}_{unit.sector}"] = (unit.pk, RoleCode.HANDLER)
+    for unit in OrgUnit.objects.filter(kind=OrgUnitKind.TOWNSHIP_OFFICE):
+        wanted[f"handler_{unit.area_id[:9]}"] = (unit.pk, RoleCode.HANDLER)
+    existing = set(User.objects.filter(username__in=wanted).values_list("username", flat=True))
+    missing = [name for name in wanted if name not in existing]
+    if not missing:
+        return 0
+    rng = np.random.default_rng(SEED + 7)
+    names, phones = person_names(rng, len(missing)), mobile_numbers(rng, len(missing))
+    password = make_password(DEMO_PASSWORD)
+    User.objects.bulk_create(
+        [
+            User(username=n, full_name=names[i], phone=phones[i], password=password, org_unit_id=wanted[n][0])
+            for i, n in enumerate(missing)
+        ],
+        batch_size=1000,
+    )
+    ids = dict(User.objects.filter(username__in=missing).values_list("username", "pk"))
+    link = User.roles.through
+    link.objects.bulk_create(
+        [link(user_id=ids[n], role_id=wanted[n][1]) for n in missing], ignore_conflicts=True
+    )
+    return len(missing)

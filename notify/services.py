@@ -10,9 +10,9 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from changan import clock
 from notify.models import Delivery, DeliveryState, Notification
 
 
@@ -20,7 +20,7 @@ def notify(*, recipients: Iterable, title: str, body: str = "", kind: str, case=
     users = {u.pk: u for u in recipients if u is not None}
     if not users:
         return []
-    now = timezone.now()
+    now = clock.now()
     notes = Notification.objects.bulk_create(
         [
             Notification(recipient=u, case=case, kind=kind, title=title, body=body, created_at=now)
@@ -54,7 +54,7 @@ def deliver_due(*, limit: int = 200, now: dt.datetime | None = None) -> dict[str
     the same transaction; a crash before the commit leaves it pending, so it
     is sent again (at least once; backends get the delivery id as an
     idempotency key so a gateway can drop the repeat)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     counts = {"sent": 0, "retry": 0, "dead": 0}
     backends: dict[str, object] = {}
     skip_locked = connection.features.has_select_for_update_skip_locked
@@ -92,7 +92,7 @@ def deliver_due(*, limit: int = 200, now: dt.datetime | None = None) -> dict[str
                     delivery.next_attempt_at = now + backoff(delivery.attempts)
                     counts["retry"] += 1
             else:
-                delivery.state, delivery.sent_at = DeliveryState.SENT, timezone.now()
+                delivery.state, delivery.sent_at = DeliveryState.SENT, clock.now()
                 counts["sent"] += 1
             delivery.save(update_fields=["attempts", "state", "sent_at", "next_attempt_at", "last_error"])
     return counts
@@ -100,5 +100,5 @@ def deliver_due(*, limit: int = 200, now: dt.datetime | None = None) -> dict[str
 
 def mark_read(*, notification: Notification, by) -> None:
     if notification.recipient_id == by.pk and notification.read_at is None:
-        notification.read_at = timezone.now()
+        notification.read_at = clock.now()
         notification.save(update_fields=["read_at"])

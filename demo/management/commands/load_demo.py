@@ -11,9 +11,19 @@ class Command(PlaceCommand):
         "polygons, generated township/village/grid polygons, org units and demo staff. Idempotent."
     )
 
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--cases",
+            type=int,
+            default=3000,
+            help="一年生成多少案件（0 不生成；已有案件时不再生成） / cases to simulate over a year "
+            "(0: none; skipped when cases exist)",
+        )
+
     def handle(self, *args, **options):
         started = time.monotonic()
-        report = load_demo_city(progress=self.progress)
+        report = load_demo_city(progress=self.progress, cases_per_year=options["cases"])
         self.summary(f"演示城市已就绪 / demo city ready ({time.monotonic() - started:.1f} s)", report.steps)
         self.stdout.write(self.style.SUCCESS(f"演示账号 demo logins（密码 password: {DEMO_PASSWORD}）"))
         for login in report.logins:

@@ -1,0 +1,331 @@
+"""A year of cases for the demo city, generated through the case services.
+
+A small discrete-event simulation: cases arrive day by day (volumes by
+district and category), each with a planned course of handling (accept,
+dispatch, sign, reply, verify, rate — and the side paths: rejection, direct
+answers, returns, extensions, suspensions, whistles, supervision, merges,
+reopening). Every step is a real service call made at its simulated time
+(``changan.clock.frozen_at``), and the worker's timer sweep runs at the end
+of each simulated day, so event logs, deadlines, warnings and overdue marks
+are exactly what the platform would have recorded. Cases near the end of the
+year are still open, in every state.
+
+The texts are written for the demo (templates per category family); no real
+citizen message is used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import RoleCode, User
+from cases import services
+from cases.models import OPEN_STATUSES, AppealType, Case, Category, Channel, Urgency
+from changan import clock
+from orgs.models import OrgUnit, OrgUnitKind
+from regions.models import Grid
+
+# Level-1 shares follow the 2020 泰迪杯 message counts (城乡建设 2,009 … 交通运输
+# 613), plus grid events reported by grid workers and a tail of other classes.
+FAMILY_WEIGHTS = {
+    "01": 2009, "09": 1969, "06": 1589, "11": 1215, "05": 938, "08": 877, "02": 613,
+    "90": 1800, "04": 300, "07": 250, "03": 200, "10": 150, "12": 120, "13": 100, "14": 80, "15": 60,
+}  # fmt: skip
+
+TEXTS = {
+    "01": [("小区楼道灯长期不亮", "单元楼道灯坏了两个月，老人晚上上下楼很危险，物业一直不修。"),
+           ("道路施工围挡占道", "施工围挡占了半幅道路，早晚高峰拥堵严重，希望规范施工。"),
+           ("老旧小区雨天积水", "小区内道路低洼，下雨积水没过脚踝，请求改造排水。"),
+           ("违章搭建影响通行", "有住户在公共通道搭建棚子，消防车无法通行。")],
+    "09": [("工地拖欠农民工工资", "在某工地干活三个月，包工头拖欠工资至今未付，请求帮助讨薪。"),
+           ("社保转移接续办不了", "外地社保转入本地多次办理未果，请求协调。"),
+           ("公司不签劳动合同", "入职半年公司一直不签劳动合同，也不缴纳社保。")],
+    "06": [("学校周边交通拥堵", "放学时段学校门口车辆乱停，孩子过马路很危险。"),
+           ("幼儿园收费不透明", "幼儿园另收各种名目费用，请求核查。"),
+           ("小区附近广场舞噪音", "晚上十点后广场舞音响仍然很大，影响学生休息。")],
+    "11": [("超市销售过期食品", "在某超市购买的牛奶已过期，商家拒绝退换。"),
+           ("预付卡商家跑路", "健身房办卡后突然关门，预付款无法退回。"),
+           ("农贸市场缺斤少两", "市场个别摊位秤有问题，多次缺斤少两。")],
+    "05": [("企业夜间排放异味", "工业园附近晚上有刺鼻气味，居民无法开窗。"),
+           ("河道有生活垃圾", "村边河道漂浮大量生活垃圾，已经发臭。"),
+           ("餐馆油烟扰民", "楼下餐馆油烟直排，家里窗户都是油。")],
+    "08": [("医院挂号难", "县医院专家号总是挂不上，请求增加号源。"),
+           ("诊所无证行医", "村里有人无证开诊所打针输液，存在安全隐患。")],
+    "02": [("公交车班次太少", "郊区公交线路班次少，等车要一个小时。"),
+           ("路口红绿灯故障", "路口信号灯坏了，车辆通行混乱。")],
+    "90": [("消防通道被占用", "网格巡查发现小区消防通道停放多辆私家车。"),
+           ("邻里因漏水发生纠纷", "楼上漏水导致楼下墙面受损，双方协商未果，情绪激动。"),
+           ("电动车楼道充电", "网格巡查发现居民在楼道内给电动车充电。"),
+           ("井盖缺失", "巡查发现路边雨水井盖缺失，已设置临时警示。"),
+           ("独居老人需要帮扶", "走访发现独居老人行动不便，生活困难。")],
+}  # fmt: skip
+GENERIC_TEXT = [("反映问题请求处理", "群众来电反映问题，请相关部门尽快核实处理。")]
+
+DAYS = 365
+REPORTERS = ["王先生", "李女士", "张先生", "刘女士", "陈先生", "赵女士", "杨先生"]
+
+
+@dataclass(order=True)
+class Step:
+    at: dt.datetime
+    seq: int
+    case_id: int = field(compare=False)
+    action: str = field(compare=False)
+
+
+@dataclass
+class Cast:
+    """Who acts in the simulation."""
+
+    dispatchers: dict[str, User]  # county code → its 综治中心 dispatcher
+    handlers: dict[int, User]  # unit id → a handler in it
+    grid_workers: dict[str, User]  # grid code → its worker
+    leaders: dict[str, User]  # county code → a leader
+    units_by_sector: dict[tuple[str, str], OrgUnit]  # (county code, sector) → bureau
+    township_offices: dict[str, OrgUnit]  # township code → office
+
+
+def load_cast() -> Cast:
+    dispatchers, leaders = {}, {}
+    for user in User.objects.filter(
+        roles=RoleCode.DISPATCHER, org_unit__kind=OrgUnitKind.GOVERNANCE_CENTER
+    ).select_related("org_unit"):
+        dispatchers.setdefault(user.org_unit.area_id, user)
+    for user in User.objects.filter(roles=RoleCode.LEADER).select_related("org_unit"):
+        leaders.setdefault(user.org_unit.area_id, user)
+    handlers = {}
+    for user in User.objects.filter(roles=RoleCode.HANDLER).exclude(org_unit=None).order_by("pk"):
+        handlers.setdefault(user.org_unit_id, user)
+    grid_workers = {g: u for g, u in Grid.workers.through.objects.values_list("grid_id", "user_id")}
+    users = User.objects.in_bulk(list(grid_workers.values()))
+    bureaus = {(u.area_id, u.sector): u for u in OrgUnit.objects.filter(kind=OrgUnitKind.COUNTY_DEPARTMENT)}
+    offices = {u.area_id: u for u in OrgUnit.objects.filter(kind=OrgUnitKind.TOWNSHIP_OFFICE)}
+    return Cast(
+        dispatchers=dispatchers,
+        handlers=handlers,
+        grid_workers={g: users[u] for g, u in grid_workers.items()},
+        leaders=leaders,
+        units_by_sector=bureaus,
+        township_offices=offices,
+    )
+
+
+def simulate_year(*, cases_per_year: int, seed: int = 2026, end: dt.date | None = None,
+                  progress: Callable = lambda items, **_: items) -> dict[str, int]:  # fmt: skip
+    """Generate ``cases_per_year`` cases over the year before ``end``."""
+    rng = np.random.default_rng(seed)
+    cast = load_cast()
+    end = end or timezone.localdate()
+    start = end - dt.timedelta(days=DAYS)
+    grids = list(Grid.objects.values_list("code", "centroid_lon", "centroid_lat"))
+    grid_weights = _grid_weights(grids)
+    families = list(FAMILY_WEIGHTS)
+    family_p = np.array([FAMILY_WEIGHTS[f] for f in families], dtype=float)
+    family_p /= family_p.sum()
+    leaves: dict[str, list[Category]] = {}
+    for cat in Category.objects.filter(level=3).select_related("parent__parent"):
+        leaves.setdefault(cat.code[:2], []).append(cat)
+
+    queue: list[Step] = []
+    counter = itertools.count()
+    daily = rng.poisson(cases_per_year / DAYS, size=DAYS)
+    stats = {"cases": 0, "actions": 0, "refused": 0}
+    for day_index in progress(range(DAYS), desc="year"):
+        day = start + dt.timedelta(days=day_index + 1)
+        for _ in range(daily[day_index]):
+            at = _local(day, rng.uniform(7.5, 21.5))
+            code, lon, lat = grids[rng.choice(len(grids), p=grid_weights)]
+            family = rng.choice(families, p=family_p)
+            case = _receive(rng, cast, at, code, lon, lat, family, leaves)
+            if case is None:
+                continue
+            stats["cases"] += 1
+            for when, action in _plan(rng, case, at, end):
+                heapq.heappush(queue, Step(when, next(counter), case.pk, action))
+        day_end = _local(day, 23.99)
+        while queue and queue[0].at <= day_end:
+            step = heapq.heappop(queue)
+            ok = _act(rng, cast, step)
+            stats["actions" if ok else "refused"] += 1
+        with clock.frozen_at(day_end):
+            services.sweep_timers(now=day_end)
+    return stats
+
+
+def _grid_weights(grids) -> np.ndarray:
+    # Urban districts (区) report more per grid than rural counties (县).
+    urban = ("410602", "410603", "410611", "410671")
+    w = np.array([1.6 if code.startswith(urban) else 1.0 for code, *_ in grids])
+    return w / w.sum()
+
+
+def _local(day: dt.date, hour: float) -> dt.datetime:
+    base = dt.datetime.combine(day, dt.time(0, 0), tzinfo=timezone.get_current_timezone())
+    return base + dt.timedelta(hours=hour)
+
+
+def _receive(rng, cast, at, grid_code, lon, lat, family, leaves) -> Case | None:
+    title, text = TEXTS.get(family, GENERIC_TEXT)[rng.integers(len(TEXTS.get(family, GENERIC_TEXT)))]
+    category = leaves[family][rng.integers(len(leaves[family]))]
+    grid_event = family == "90"
+    channel = (
+        Channel.GRID_WORKER
+        if grid_event
+        else rng.choice(
+            [Channel.HOTLINE, Channel.QR, Channel.WEB, Channel.API, Channel.TRANSFER_110],
+            p=[0.55, 0.25, 0.1, 0.05, 0.05],
+        )
+    )
+    appeal = rng.choice(list(AppealType.values), p=[0.12, 0.25, 0.4, 0.13, 0.1])
+    urgency = rng.choice(list(Urgency.values), p=[0.04, 0.16, 0.7, 0.1])
+    by = cast.grid_workers.get(grid_code) if grid_event else cast.dispatchers.get(grid_code[:6] + "000000")
+    point_lon, point_lat = lon + rng.normal(0, 0.0005), lat + rng.normal(0, 0.0005)
+    with clock.frozen_at(at):
+        try:
+            return services.receive_case(
+                by=by,
+                title=title,
+                description=text,
+                channel=str(channel),
+                kind="grid_event" if grid_event else "appeal",
+                appeal_type=str(appeal),
+                category=category,
+                urgency=str(urgency),
+                lon=point_lon,
+                lat=point_lat,
+                reporter_name="" if grid_event else REPORTERS[rng.integers(len(REPORTERS))],
+                reporter_phone="" if grid_event else f"13{rng.integers(10**9):09d}",
+                received_at=at,
+            )
+        except (ValidationError, PermissionDenied):
+            return None  # the jitter put the point outside the city: the caller hangs up
+
+
+def _plan(rng, case: Case, at: dt.datetime, end: dt.date) -> list[tuple[dt.datetime, str]]:
+    """The course a case will take, as (time, action) steps."""
+    hours = lambda lo, hi: dt.timedelta(hours=float(rng.uniform(lo, hi)))  # noqa: E731
+    t = at + hours(0.1, 3)
+    r = rng.random()
+    if r < 0.04:
+        return [(t, "reject")]
+    if case.appeal_type == AppealType.CONSULT and r < 0.5:
+        return [(t, "answer")]
+    if r < 0.07:
+        return [(t, "merge")]
+    steps = [(t, "accept"), (t + hours(0.1, 1), "dispatch")]
+    t += hours(0.5, 2)
+    if rng.random() < 0.06:
+        steps += [(t + hours(0.2, 3), "return"), (t + hours(3, 6), "dispatch")]
+        t += hours(4, 8)
+    if case.kind == "grid_event" and rng.random() < 0.15:
+        steps.insert(0, (at + hours(0.05, 0.2), "whistle"))
+        steps += [(t + hours(0.1, 0.8), "acknowledge")]
+    steps.append((t + hours(0.1, 1.5), "sign"))
+    steps.append((t + hours(2, 30), "contact"))
+    if rng.random() < 0.05:
+        steps.append((t + hours(24, 72), "request_extension"))
+        steps.append((t + hours(80, 100), "grant_extension"))
+    if rng.random() < 0.03:
+        steps.append((t + hours(30, 50), "suspend"))
+        steps.append((t + hours(100, 200), "resume"))
+    if rng.random() < 0.05:
+        steps.append((t + hours(20, 60), "supervise"))
+    # Most units reply well within their limit; a few run late.
+    reply_at = t + (hours(4, 120) if rng.random() < 0.92 else hours(200, 400))
+    steps.append((reply_at, "reply"))
+    verify_at = reply_at + hours(2, 48)
+    steps.append((verify_at, "verify_fail" if rng.random() < 0.05 else "verify"))
+    if steps[-1][1] == "verify_fail":
+        steps += [(verify_at + hours(24, 72), "reply"), (verify_at + hours(80, 120), "verify")]
+        verify_at += hours(80, 120)
+    steps.append((verify_at + hours(24, 96), "rate"))
+    if rng.random() < 0.04:
+        steps.append((verify_at + hours(100, 150), "reopen"))
+    return sorted(steps)
+
+
+def _act(rng, cast: Cast, step: Step) -> bool:
+    case = Case.objects.select_related("lead_unit").get(pk=step.case_id)
+    county = case.area_id[:6] + "000000"
+    dispatcher = cast.dispatchers.get(county) or cast.dispatchers.get("410600000000")
+    handler = cast.handlers.get(case.lead_unit_id)
+    action = step.action
+    try:
+        with clock.frozen_at(step.at), transaction.atomic():
+            if action == "reject":
+                services.reject(case=case, by=dispatcher, reason="诉求不属于受理范围，已告知群众")
+            elif action == "answer":
+                services.answer(case=case, by=dispatcher, reply="已按政策口径当场答复群众")
+            elif action == "merge":
+                into = (
+                    Case.objects.filter(area_id=case.area_id, status__in=OPEN_STATUSES, pk__lt=case.pk)
+                    .order_by("-pk")
+                    .first()
+                )
+                if into is None:
+                    return False
+                services.merge(case=case, into=into, by=dispatcher, note="同一事项重复反映")
+            elif action == "accept":
+                services.accept(case=case, by=dispatcher)
+            elif action == "dispatch":
+                services.dispatch(case=case, by=dispatcher, unit=_unit_for(cast, case))
+            elif action == "return":
+                services.return_case(case=case, by=handler, reason="非本单位职责，请重新派遣")
+            elif action == "whistle":
+                units = [_unit_for(cast, case)]
+                services.blow_whistle(
+                    case=case, by=cast.grid_workers.get(case.grid_id), units=units, note="需部门到场联合处置"
+                )
+            elif action == "acknowledge":
+                services.acknowledge(case=case, by=handler, note="已到场报到")
+            elif action == "sign":
+                services.sign(case=case, by=handler)
+            elif action == "contact":
+                services.contact_reporter(case=case, by=handler, note="已电话联系反映人，约定现场查看")
+            elif action == "request_extension":
+                until = (case.resolve_due_at or step.at) + dt.timedelta(days=7)
+                services.request_extension(case=case, by=handler, until=until, reason="涉及多方协调，需延期")
+            elif action == "grant_extension":
+                services.grant_extension(case=case, by=dispatcher, note="同意延期")
+            elif action == "suspend":
+                services.suspend(case=case, by=handler, reason="等待第三方鉴定结果")
+            elif action == "resume":
+                services.resume(case=case, by=handler, note="鉴定结果已出")
+            elif action == "supervise":
+                services.supervise(case=case, by=dispatcher, note="群众反映强烈，请加快办理")
+            elif action == "reply":
+                services.reply(
+                    case=case,
+                    by=handler,
+                    result="已现场核实并处理完毕，已向反映人反馈",
+                    evidence=["现场照片.jpg"],
+                )
+            elif action == "verify":
+                services.verify(case=case, by=dispatcher, passed=True, note="电话回访核实已办结")
+            elif action == "verify_fail":
+                services.verify(case=case, by=dispatcher, passed=False, note="回访反映问题仍存在")
+            elif action == "rate":
+                sat = int(rng.choice([5, 4, 3, 2, 1], p=[0.55, 0.25, 0.1, 0.06, 0.04]))
+                services.rate(case=case, by=dispatcher, satisfaction=sat, solved=sat >= 3)
+            elif action == "reopen":
+                services.reopen(case=case, by=dispatcher, reason="群众反映问题未解决，要求重办")
+    except (PermissionDenied, ValidationError, AttributeError):
+        return False  # the plan did not fit the case's course (e.g. rated satisfied: no reopen)
+    return True
+
+
+def _unit_for(cast: Cast, case: Case) -> OrgUnit:
+    """The county bureau of the category's sector; the township office for
+    grid events without a sector bureau and for everything else."""
+    county = case.area_id[:6] + "000000"
+    sector = case.category.sector if case.category_id else ""
+    return cast.units_by_sector.get((county, sector)) or cast.township_offices[case.area_id[:9] + "000"]
