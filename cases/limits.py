@@ -18,8 +18,9 @@ DEFAULT_RESOLVE = {
 }
 
 
-def rule_for(case: Case) -> TimeLimitRule:
-    """The most specific rule for the case's category × area × urgency."""
+def rule_for(case: Case, rules: list[TimeLimitRule] | None = None) -> TimeLimitRule:
+    """The most specific rule for the case's category × area × urgency
+    (``rules``: all rules, when the caller has them already)."""
     category_codes = set()
     if case.category_id:
         code = case.category_id
@@ -31,7 +32,7 @@ def rule_for(case: Case) -> TimeLimitRule:
         code = parent_code_of(code)
     candidates = [
         r
-        for r in TimeLimitRule.objects.all()  # a handful of rows
+        for r in (rules if rules is not None else TimeLimitRule.objects.all())  # a handful of rows
         if (r.category_id is None or r.category_id in category_codes)
         and (r.area_id is None or r.area_id in area_codes)
         and (not r.urgency or r.urgency == case.urgency)

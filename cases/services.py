@@ -40,11 +40,12 @@ from cases.models import (
     Satisfaction,
     Status,
     Tier,
+    TimeLimitRule,
     UnitRole,
     Urgency,
 )
 from changan import clock
-from notify.services import notify
+from notify.services import Message, notify, notify_many
 from orgs.models import OrgUnit, OrgUnitKind
 from regions import codes
 from regions.models import Area
@@ -251,7 +252,8 @@ def _deadlines(case: Case) -> dict:
 def _set_deadlines(case: Case, start: dt.datetime) -> None:
     rule = limits.rule_for(case)
     d = limits.deadlines_from(start, rule, work_calendar())
-    case.sign_due_at, case.respond_due_at = d.sign_due_at, d.respond_due_at
+    case.sign_due_at = d.sign_due_at
+    case.respond_due_at = case.respond_due_at or d.respond_due_at
     case.resolve_warn_at, case.resolve_due_at = d.resolve_warn_at, d.resolve_due_at
     case.sign_overdue = case.resolve_warned = case.resolve_overdue = False
 
@@ -396,6 +398,11 @@ def receive_cases(*, items: Sequence[NewCase], by=None) -> list[Case]:
     for day, group in by_day.items():
         for case, number in zip(group, next_numbers(day, len(group)), strict=True):
             case.number = number
+    rules = list(TimeLimitRule.objects.all())
+    for case in cases:
+        # The response clock (联系群众) starts at receipt; the others at dispatch.
+        rule = limits.rule_for(case, rules)
+        case.respond_due_at = case.received_at + dt.timedelta(minutes=rule.respond_minutes)
     Case.objects.bulk_create(cases)
     actor = by if getattr(by, "pk", None) else None
     CaseEvent.objects.bulk_create(
@@ -414,17 +421,15 @@ def receive_cases(*, items: Sequence[NewCase], by=None) -> list[Case]:
         ]
     )
     recipients: dict[str, list[User]] = {}
+    messages = []
     for case in cases:
-        township = case.area_id[:9].ljust(12, "0") if len(case.area_id) == 12 else case.area_id
+        township = case.area_id[:9]
         if township not in recipients:
             recipients[township] = dispatchers_for(case)
-        notify(
-            recipients=recipients[township],
-            case=case,
-            kind="case_received",
-            title=f"新案件待受理：{case.number}",
-            body=case.title,
+        messages.append(
+            Message(recipients[township], f"新案件待受理：{case.number}", "case_received", case.title, case)
         )
+    notify_many(messages)
     return cases
 
 

@@ -6,7 +6,8 @@ in the same transaction, so a committed change never loses its message."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -16,26 +17,39 @@ from changan import clock
 from notify.models import Delivery, DeliveryState, Notification
 
 
+@dataclass(frozen=True)
+class Message:
+    recipients: Sequence
+    title: str
+    kind: str
+    body: str = ""
+    case: object = None
+
+
 def notify(*, recipients: Iterable, title: str, body: str = "", kind: str, case=None) -> list[Notification]:
-    users = {u.pk: u for u in recipients if u is not None}
-    if not users:
-        return []
+    return notify_many([Message(list(recipients), title, kind, body, case)])
+
+
+def notify_many(messages: Sequence[Message]) -> list[Notification]:
+    """Write many messages with two INSERTs (inbox rows, then deliveries)."""
     now = clock.now()
-    notes = Notification.objects.bulk_create(
-        [
-            Notification(recipient=u, case=case, kind=kind, title=title, body=body, created_at=now)
+    notes = []
+    for m in messages:
+        users = {u.pk: u for u in m.recipients if u is not None}
+        notes += [
+            Notification(recipient=u, case=m.case, kind=m.kind, title=m.title, body=m.body, created_at=now)
             for u in users.values()
         ]
-    )
-    deliveries = []
-    for note in notes:
-        for channel in settings.NOTIFY_CHANNELS:
-            address = _address(note.recipient, channel)
-            if address:
-                deliveries.append(
-                    Delivery(notification=note, channel=channel, address=address, next_attempt_at=now)
-                )
-    Delivery.objects.bulk_create(deliveries)
+    if not notes:
+        return []
+    Notification.objects.bulk_create(notes, batch_size=1000)
+    deliveries = [
+        Delivery(notification=note, channel=channel, address=address, next_attempt_at=now)
+        for note in notes
+        for channel in settings.NOTIFY_CHANNELS
+        if (address := _address(note.recipient, channel))
+    ]
+    Delivery.objects.bulk_create(deliveries, batch_size=1000)
     return notes
 
 

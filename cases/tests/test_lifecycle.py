@@ -39,12 +39,8 @@ def test_dispatch_sets_working_time_deadlines_and_records_them(dispatched_case):
     assert case.resolve_due_at - case.dispatched_at >= dt.timedelta(days=7)
     assert case.dispatched_at < case.resolve_warn_at < case.resolve_due_at
     event = CaseEvent.objects.get(case=case, action="dispatch")
-    assert set(event.data["deadlines"]) == {
-        "sign_due_at",
-        "respond_due_at",
-        "resolve_warn_at",
-        "resolve_due_at",
-    }
+    assert set(event.data["deadlines"]) == {"sign_due_at", "resolve_warn_at", "resolve_due_at"}
+    assert case.respond_due_at == case.received_at + dt.timedelta(hours=24)  # runs from receipt
     assert event.data["deadlines"]["resolve_due_at"][0] is None
 
 
