@@ -32,11 +32,11 @@ from shapely.geometry import shape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.docs import DOCS, write_section  # noqa: E402
 from regions.gridgen import plan_city  # noqa: E402
 from regions.locator import GridLocator  # noqa: E402
 
 DATA = ROOT / "demo" / "data" / "hebi"
-DOCS = ROOT / "docs" / "benchmarks.md"
 SEED = 2026  # the demo's seed (demo.services.SEED)
 HOSTS = {"410671000000": "410611000000"}
 
@@ -176,17 +176,6 @@ def environment() -> str:
     )
 
 
-def write_docs(report: str) -> None:
-    start, end = "<!-- bench:locate:start -->", "<!-- bench:locate:end -->"
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    block = f"{start}\n{report}\n{end}"
-    if start in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    DOCS.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -214,7 +203,7 @@ def main(argv: list[str] | None = None) -> dict:
     )
     print(report)
     if args.write_docs:
-        write_docs(report)
+        write_section("locate", report)
         print(f"\nwritten to {DOCS.relative_to(ROOT)}")
     return r
 

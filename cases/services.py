@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import RoleCode, User
@@ -49,7 +50,7 @@ from notify.services import Message, notify, notify_many
 from orgs.models import OrgUnit, OrgUnitKind
 from regions import codes
 from regions.models import Area
-from regions.services import locate_grid
+from regions.services import locate_grid_codes
 from worktime.selectors import work_calendar
 
 
@@ -268,20 +269,25 @@ def _reset_flags_for(case: Case, now: dt.datetime) -> None:
 
 
 def dispatchers_for(case: Case) -> list[User]:
-    """Dispatchers at the 综治中心 of the case's township, county and city."""
+    """The dispatchers of the nearest 综治中心 that has any: the township's,
+    else the county's, else the city's (one query)."""
     chain = []
     code = case.area_id
     while code:
         chain.append(code)
         code = codes.parent_code_of(code)
-    return list(
+    found = list(
         User.objects.filter(
             is_active=True,
             roles=RoleCode.DISPATCHER,
             org_unit__kind=OrgUnitKind.GOVERNANCE_CENTER,
             org_unit__area_id__in=chain,
-        )
+        ).select_related("org_unit")
     )
+    if not found:
+        return []
+    nearest = max(len(codes.prefix_of(u.org_unit.area_id)) for u in found)
+    return [u for u in found if len(codes.prefix_of(u.org_unit.area_id)) == nearest]
 
 
 def unit_staff(unit_ids: Iterable[int]) -> list[User]:
@@ -330,7 +336,9 @@ class NewCase:
     received_at: dt.datetime | None = None
 
 
-def _validated(item: NewCase, by) -> Case:
+def _validated(item: NewCase, by, grid_code: str) -> Case:
+    """``grid_code``: where the item's point lies (located for the whole batch
+    at once), "" without a point or outside every grid."""
     errors = {}
     if not item.title.strip():
         errors["title"] = "标题不能为空 / the title is required"
@@ -344,9 +352,7 @@ def _validated(item: NewCase, by) -> Case:
         errors["appeal_type"] = f"未知诉求类型 / unknown appeal type {item.appeal_type!r}"
     if item.urgency not in Urgency.values:
         errors["urgency"] = f"未知紧急程度 / unknown urgency {item.urgency!r}"
-    grid_code = ""
     if item.lon is not None and item.lat is not None:
-        grid_code = locate_grid(item.lon, item.lat)
         if not grid_code and not item.area_code:
             errors["location"] = "该位置不在辖区内 / the point is outside the jurisdiction"
     elif not item.area_code:
@@ -386,7 +392,10 @@ def receive_cases(*, items: Sequence[NewCase], by=None) -> list[Case]:
     """Register cases from any channel (登记): validate all, place each point
     in its grid, number them, write each case and its first event, and tell
     the dispatchers. All or nothing."""
-    cases = [_validated(item, by) for item in items]
+    with_point = [i for i, item in enumerate(items) if item.lon is not None and item.lat is not None]
+    located = locate_grid_codes([items[i].lon for i in with_point], [items[i].lat for i in with_point])
+    grid_codes = dict(zip(with_point, located, strict=True))
+    cases = [_validated(item, by, grid_codes.get(i, "")) for i, item in enumerate(items)]
     unknown = {c.area_id for c in cases} - set(
         Area.objects.filter(code__in={c.area_id for c in cases}).values_list("code", flat=True)
     )
@@ -398,11 +407,13 @@ def receive_cases(*, items: Sequence[NewCase], by=None) -> list[Case]:
     for day, group in by_day.items():
         for case, number in zip(group, next_numbers(day, len(group)), strict=True):
             case.number = number
-    rules = list(TimeLimitRule.objects.all())
+    rules, matched = list(TimeLimitRule.objects.all()), {}
     for case in cases:
         # The response clock (联系群众) starts at receipt; the others at dispatch.
-        rule = limits.rule_for(case, rules)
-        case.respond_due_at = case.received_at + dt.timedelta(minutes=rule.respond_minutes)
+        key = (case.category_id, case.area_id, case.urgency)
+        if key not in matched:
+            matched[key] = limits.rule_for(case, rules)
+        case.respond_due_at = case.received_at + dt.timedelta(minutes=matched[key].respond_minutes)
     Case.objects.bulk_create(cases)
     actor = by if getattr(by, "pk", None) else None
     CaseEvent.objects.bulk_create(
@@ -420,15 +431,11 @@ def receive_cases(*, items: Sequence[NewCase], by=None) -> list[Case]:
             for c in cases
         ]
     )
-    recipients: dict[str, list[User]] = {}
-    messages = []
-    for case in cases:
-        township = case.area_id[:9]
-        if township not in recipients:
-            recipients[township] = dispatchers_for(case)
-        messages.append(
-            Message(recipients[township], f"新案件待受理：{case.number}", "case_received", case.title, case)
-        )
+    people = _Recipients()
+    messages = [
+        Message(people.dispatchers(case), f"新案件待受理：{case.number}", "case_received", case.title, case)
+        for case in cases
+    ]
     notify_many(messages)
     return cases
 
@@ -1001,109 +1008,134 @@ class SweepReport:
 
 def sweep_timers(*, now: dt.datetime | None = None, batch: int = 500) -> SweepReport:
     """The worker's timer pass: warn at the configured share of the limit,
-    mark overdue, escalate overdue signing to the dispatchers and overdue
-    cases one tier, escalate un-acknowledged whistles. Each case is handled
-    in its own short transaction under a row lock (skipped if another worker
-    holds it), and its flag is set in that transaction, so a restart neither
-    loses nor repeats anything."""
+    mark overdue (and move an overdue case to the next tier), tell the
+    dispatchers about overdue signing, escalate un-acknowledged whistles.
+
+    Cases are claimed in batches under row locks that other workers skip; a
+    batch's flags, events and notifications are written in one transaction,
+    so a restart neither loses nor repeats anything."""
     now = now or clock.now()
     report = SweepReport()
-    for flag, handler in (
-        ("resolve_warned", _warn),
-        ("resolve_overdue", _overdue),
-        ("sign_overdue", _sign_overdue),
-    ):
-        due_field = {
-            "resolve_warned": "resolve_warn_at",
-            "resolve_overdue": "resolve_due_at",
-            "sign_overdue": "sign_due_at",
-        }[flag]
-        statuses = (Status.DISPATCHED,) if flag == "sign_overdue" else RUNNING_STATUSES
+    for timer in TIMERS:
         while True:
             ids = list(
-                Case.objects.filter(**{flag: False, f"{due_field}__lte": now}, status__in=statuses)
-                .order_by(due_field)
+                Case.objects.filter(
+                    **{timer.flag: False, f"{timer.due_field}__lte": now}, status__in=timer.statuses
+                )
+                .order_by(timer.due_field)
                 .values_list("pk", flat=True)[:batch]
             )
             if not ids:
                 break
-            done = _sweep_batch(ids, flag, due_field, statuses, now, handler)
-            setattr(report, _REPORT_FIELD[flag], getattr(report, _REPORT_FIELD[flag]) + done)
+            done = _sweep_batch(timer, ids, now)
+            setattr(report, timer.report_field, getattr(report, timer.report_field) + done)
             if done == 0:
-                break  # all locked by another worker
+                break  # all locked by another worker, which will handle them
     report.whistles_escalated = _sweep_whistles(now, batch)
     return report
 
 
-_REPORT_FIELD = {"resolve_warned": "warned", "resolve_overdue": "overdue", "sign_overdue": "sign_overdue"}
+@dataclass(frozen=True)
+class Timer:
+    flag: str
+    due_field: str
+    statuses: tuple[str, ...]
+    action: str
+    report_field: str
 
 
-def _sweep_batch(ids, flag, due_field, statuses, now, handler) -> int:
-    done = 0
+TIMERS = (
+    Timer("resolve_warned", "resolve_warn_at", RUNNING_STATUSES, "warn", "warned"),
+    Timer("resolve_overdue", "resolve_due_at", RUNNING_STATUSES, "overdue", "overdue"),
+    Timer("sign_overdue", "sign_due_at", (Status.DISPATCHED,), "sign_overdue", "sign_overdue"),
+)
+
+
+class _Recipients:
+    """Recipient lists looked up once per batch, not once per case."""
+
+    def __init__(self):
+        self._dispatchers: dict[str, list[User]] = {}
+        self._staff: dict[int, list[User]] = {}
+
+    def dispatchers(self, case: Case) -> list[User]:
+        key = case.area_id[:9]
+        if key not in self._dispatchers:
+            self._dispatchers[key] = dispatchers_for(case)
+        return self._dispatchers[key]
+
+    def load_staff(self, unit_ids) -> None:
+        wanted = [u for u in set(unit_ids) if u is not None and u not in self._staff]
+        for unit_id in wanted:
+            self._staff[unit_id] = []
+        for user in unit_staff(wanted):
+            self._staff[user.org_unit_id].append(user)
+
+    def staff(self, unit_id: int | None) -> list[User]:
+        return self._staff.get(unit_id, [])
+
+
+def _sweep_batch(timer: Timer, ids: list[int], now: dt.datetime) -> int:
     skip_locked = connection.features.has_select_for_update_skip_locked
     with transaction.atomic():
-        qs = Case.objects.filter(pk__in=ids, **{flag: False, f"{due_field}__lte": now}, status__in=statuses)
-        qs = qs.select_for_update(skip_locked=True) if skip_locked else qs.select_for_update()
-        for case in qs:
-            setattr(case, flag, True)
-            case.save(update_fields=[flag])
-            handler(case, now)
-            done += 1
-    return done
-
-
-def _warn(case: Case, now: dt.datetime) -> None:
-    _record(
-        case,
-        "warn",
-        SYSTEM,
-        from_status=case.status,
-        at=now,
-        data={"resolve_due_at": _iso(case.resolve_due_at)},
-    )
-    notify(
-        recipients=unit_staff([case.lead_unit_id]),
-        case=case,
-        kind="case_warning",
-        title=f"即将超期：{case.number}",
-        body=f"办理时限 {_when(case.resolve_due_at)}",
-    )
-
-
-def _overdue(case: Case, now: dt.datetime) -> None:
-    _record(case, "overdue", SYSTEM, from_status=case.status, at=now)
-    if case.tier < Tier.LEADER - 1:
-        # Overdue moves the case to the next tier automatically (one dept →
-        # several departments); a leader taking it (包案) stays a decision.
-        case.tier = Tier(case.tier + 1)
-        case.save(update_fields=["tier"])
-        _record(
-            case,
-            "escalate",
-            SYSTEM,
-            from_status=case.status,
-            at=now,
-            note="超期自动升级 / overdue",
-            data={"tier": int(case.tier)},
+        qs = Case.objects.filter(
+            pk__in=ids, **{timer.flag: False, f"{timer.due_field}__lte": now}, status__in=timer.statuses
+        ).select_related("lead_unit")
+        cases = list(qs.select_for_update(of=("self",), skip_locked=skip_locked))
+        if not cases:
+            return 0
+        pks = [c.pk for c in cases]
+        Case.objects.filter(pk__in=pks).update(**{timer.flag: True})
+        last = dict(
+            CaseEvent.objects.filter(case_id__in=pks)
+            .values("case_id")
+            .annotate(m=Max("seq"))
+            .values_list("case_id", "m")
         )
-    notify(
-        recipients=[*unit_staff([case.lead_unit_id]), *dispatchers_for(case)],
-        case=case,
-        kind="case_overdue",
-        title=f"案件已超期：{case.number}",
-        body=case.title,
-    )
+        people = _Recipients()
+        people.load_staff(c.lead_unit_id for c in cases)
+        events, messages, tier_up = [], [], []
+        for case in cases:
+            seq = last.get(case.pk, 0) + 1
+            data = {"due": _iso(getattr(case, timer.due_field))}
+            events.append(_system_event(case, seq, timer.action, now, data=data))
+            if timer.action == "warn":
+                messages.append(
+                    Message(people.staff(case.lead_unit_id), f"即将超期：{case.number}", "case_warning",
+                            f"办理时限 {_when(case.resolve_due_at)}", case)
+                )  # fmt: skip
+            elif timer.action == "overdue":
+                if case.tier < Tier.LEADER - 1:
+                    # Overdue moves the case to the next tier (one department →
+                    # several); a leader taking it (包案) stays a decision.
+                    tier_up.append(case.pk)
+                    events.append(
+                        _system_event(case, seq + 1, "escalate", now, note="超期自动升级 / overdue",
+                                      data={"tier": int(Tier.SEVERAL_DEPARTMENTS)})
+                    )  # fmt: skip
+                messages.append(
+                    Message([*people.staff(case.lead_unit_id), *people.dispatchers(case)],
+                            f"案件已超期：{case.number}", "case_overdue", case.title, case)
+                )  # fmt: skip
+            else:
+                messages.append(
+                    Message(people.dispatchers(case), f"签收超时：{case.number}", "sign_overdue",
+                            f"{case.lead_unit} 未按时签收", case)
+                )  # fmt: skip
+        CaseEvent.objects.bulk_create(events)
+        if tier_up:
+            Case.objects.filter(pk__in=tier_up).update(tier=Tier.SEVERAL_DEPARTMENTS)
+        notify_many(messages)
+    return len(cases)
 
 
-def _sign_overdue(case: Case, now: dt.datetime) -> None:
-    _record(case, "sign_overdue", SYSTEM, from_status=case.status, at=now)
-    notify(
-        recipients=dispatchers_for(case),
-        case=case,
-        kind="sign_overdue",
-        title=f"签收超时：{case.number}",
-        body=f"{case.lead_unit} 未按时签收",
-    )
+def _system_event(
+    case: Case, seq: int, action: str, at: dt.datetime, *, note: str = "", data=None
+) -> CaseEvent:
+    return CaseEvent(
+        case=case, seq=seq, action=action, actor=None, unit=None, from_status=case.status,
+        to_status=case.status, note=note, data=data or {}, at=at,
+    )  # fmt: skip
 
 
 def _sweep_whistles(now: dt.datetime, batch: int) -> int:
