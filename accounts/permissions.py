@@ -23,11 +23,15 @@ def _perms(models: tuple[str, ...], actions: tuple[str, ...]) -> frozenset[str]:
 
 
 _VIEW_BASE = _perms(_BASE_MODELS, ("view",))
+_CONFIG_MODELS = ("cases.category", "cases.timelimitrule", "worktime.calendarday", "worktime.workingperiod")
+CITY_CONFIG_PERMISSIONS = _perms(_CONFIG_MODELS, ("add", "change", "delete"))
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    RoleCode.ADMINISTRATOR: _perms((*_BASE_MODELS, "accounts.user"), ("view", "add", "change", "delete"))
-    | _perms(("accounts.role",), ("view",)),
-    RoleCode.DISPATCHER: _VIEW_BASE | _perms(("accounts.user",), ("view",)),
-    RoleCode.LEADER: _VIEW_BASE | _perms(("accounts.user",), ("view",)),
+    RoleCode.ADMINISTRATOR: _perms(
+        (*_BASE_MODELS, *_CONFIG_MODELS, "accounts.user"), ("view", "add", "change", "delete")
+    )
+    | _perms(("accounts.role", "cases.case"), ("view",)),
+    RoleCode.DISPATCHER: _VIEW_BASE | _perms(("accounts.user", "cases.case"), ("view",)),
+    RoleCode.LEADER: _VIEW_BASE | _perms(("accounts.user", "cases.case"), ("view",)),
     RoleCode.ANALYST: _VIEW_BASE,
     RoleCode.HANDLER: _VIEW_BASE,
     RoleCode.GRID_WORKER: _VIEW_BASE,
@@ -45,6 +49,13 @@ class RoleBackend(ModelBackend):
         perms: set[str] = set()
         for code in user_obj.role_codes:
             perms |= ROLE_PERMISSIONS.get(code, frozenset())
+        # Taxonomy, time limits and the calendar are the city's: only an
+        # administrator whose scope is the whole city (or more) edits them.
+        from accounts.scope import scope_of
+
+        scope = scope_of(user_obj)
+        if not (scope.is_global or (scope.area_prefix is not None and len(scope.area_prefix) <= 4)):
+            perms -= CITY_CONFIG_PERMISSIONS
         return frozenset(perms)
 
     def get_all_permissions(self, user_obj, obj=None):

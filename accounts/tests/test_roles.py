@@ -53,3 +53,17 @@ def test_a_user_without_unit_or_scope_sees_nothing(client):
     client.force_login(loner)
     assert client.get("/api/v1/areas/").json()["results"] == []
     assert "还没有数据范围" in client.get("/places/").content.decode()
+
+
+@pytest.mark.django_db
+def test_only_a_city_wide_administrator_edits_the_calendar_and_limits(user_named):
+    county_admin = user_named("qixian_admin")
+    assert county_admin.has_perm("regions.change_grid")
+    assert not county_admin.has_perm("worktime.change_calendarday")
+    assert not county_admin.has_perm("cases.change_timelimitrule")
+    city_admin = User.objects.create_user(
+        "city-admin", password="x-long-pass-1", scope_area_id="410600000000"
+    )
+    city_admin.roles.add(RoleCode.ADMINISTRATOR)
+    assert city_admin.has_perm("worktime.change_calendarday")
+    assert city_admin.has_perm("cases.change_category")
