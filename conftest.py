@@ -84,7 +84,7 @@ def demo_server(tmp_path_factory):
     manage = [sys.executable, str(root / "manage.py")]
     for args in (
         ["migrate", "--no-input", "-v0"],
-        ["load_demo", "--no-progress"],
+        ["load_demo", "--no-progress", "--cases", "200"],
         ["collectstatic", "--no-input", "-v0"],
     ):
         subprocess.run(manage + args, env=env, check=True, capture_output=True, cwd=root)

@@ -1,0 +1,60 @@
+"""In a real browser: a dispatcher accepts and dispatches, the unit signs and
+replies, the dispatcher verifies — all from the plain pages."""
+
+import pytest
+
+from conftest import log_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_case_goes_round_the_loop_in_the_browser(page, browser, demo_server):
+    log_in(page, "qixian_dispatcher")
+    page.wait_for_url("**/cases/")
+    # A hotline call registered through the API in the same session.
+    csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    created = page.request.post(
+        "/api/v1/cases/",
+        data={"title": "垃圾清运不及时", "description": "朝歌街道某小区垃圾三天未清运", "channel": "hotline",
+              "area_code": "410622001001", "category": "010201"},
+        headers={"X-CSRFToken": csrf, "Referer": demo_server + "/cases/"},
+    )  # fmt: skip
+    assert created.status == 201, created.text()
+    number = created.json()["number"]
+    page.reload()
+    assert int(page.locator("a.tab[data-queue=to_accept] .count").inner_text()) >= 1
+    page.click("a.tab[data-queue=to_accept]")
+    page.click(f"text={number}")
+    page.wait_for_selector("#timeline")
+
+    page.click("details[data-action=accept] summary")
+    page.click("details[data-action=accept] button[type=submit]")
+    page.wait_for_selector("details[data-action=dispatch]")
+    page.click("details[data-action=dispatch] summary")
+    page.select_option("details[data-action=dispatch] select[name=unit]", label="淇县住房和城乡建设局")
+    page.fill("details[data-action=dispatch] textarea[name=note]", "请尽快处理")
+    page.click("details[data-action=dispatch] button[type=submit]")
+    page.wait_for_selector("#status:has-text('待签收')")
+    assert "请尽快处理" in page.locator("#timeline").inner_text()
+
+    handler = browser.new_context(base_url=demo_server, locale="zh-CN").new_page()
+    log_in(handler, "handler")
+    handler.wait_for_url("**/cases/")
+    handler.click("a.tab[data-queue=to_sign]")
+    handler.click(f"text={number}")
+    handler.click("details[data-action=sign] summary")
+    handler.click("details[data-action=sign] button[type=submit]")
+    handler.wait_for_selector("#status:has-text('处置中')")
+    handler.click("details[data-action=reply] summary")
+    handler.click("details[data-action=reply] button[type=submit]")  # empty result: refused, kept on the page
+    assert handler.locator("details[data-action=reply] .error").count() == 1
+    handler.fill("details[data-action=reply] textarea[name=result]", "已清理完毕")
+    handler.click("details[data-action=reply] button[type=submit]")
+    handler.wait_for_selector("#status:has-text('待核查')")
+
+    page.reload()
+    page.click("details[data-action=verify] summary")
+    page.check("details[data-action=verify] input[name=passed]")
+    page.click("details[data-action=verify] button[type=submit]")
+    page.wait_for_selector("#status:has-text('已结案')")
+    assert page.external_requests == []
