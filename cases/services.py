@@ -45,7 +45,7 @@ from cases.models import (
     UnitRole,
     Urgency,
 )
-from changan import clock
+from changan import bulk, clock
 from notify.services import Message, notify, notify_many
 from orgs.models import OrgUnit, OrgUnitKind
 from regions import codes
@@ -414,9 +414,10 @@ def receive_cases(*, items: Sequence[NewCase], by=None) -> list[Case]:
         if key not in matched:
             matched[key] = limits.rule_for(case, rules)
         case.respond_due_at = case.received_at + dt.timedelta(minutes=matched[key].respond_minutes)
-    Case.objects.bulk_create(cases)
+    bulk.insert(Case, cases)
     actor = by if getattr(by, "pk", None) else None
-    CaseEvent.objects.bulk_create(
+    bulk.insert(
+        CaseEvent,
         [
             CaseEvent(
                 case=c,
@@ -429,7 +430,7 @@ def receive_cases(*, items: Sequence[NewCase], by=None) -> list[Case]:
                 at=c.received_at,
             )
             for c in cases
-        ]
+        ],
     )
     people = _Recipients()
     messages = [

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils.module_loading import import_string
 
-from changan import clock
+from changan import bulk, clock
 from notify.models import Delivery, DeliveryState, Notification
 
 
@@ -42,14 +42,14 @@ def notify_many(messages: Sequence[Message]) -> list[Notification]:
         ]
     if not notes:
         return []
-    Notification.objects.bulk_create(notes, batch_size=1000)
+    bulk.insert(Notification, notes)
     deliveries = [
         Delivery(notification=note, channel=channel, address=address, next_attempt_at=now)
         for note in notes
         for channel in settings.NOTIFY_CHANNELS
         if (address := _address(note.recipient, channel))
     ]
-    Delivery.objects.bulk_create(deliveries, batch_size=1000)
+    bulk.insert(Delivery, deliveries)
     return notes
 
 
