@@ -7,17 +7,21 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 VENDOR := build/vendor
 
-.PHONY: demo serve test lint format vendor bench install install-test browser-deps clean
+.PHONY: demo serve worker test lint format vendor bench install install-test clean
 
 demo: install vendor  ## install, migrate, load the demo city and serve it
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
 	$(PY) manage.py collectstatic --no-input -v0
-	@echo "Serving the demo city at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(PY) manage.py runserver $(HOST):$(PORT) --insecure --noreload
+	@echo "Serving the demo city at http://$(HOST):$(PORT)/  (Ctrl-C to stop; the worker runs beside it)"
+	$(PY) manage.py run_worker --interval 60 & WORKER=$$!; trap "kill $$WORKER" EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT) --insecure --noreload
 
 serve: ## serve without reloading the demo
 	$(PY) manage.py runserver $(HOST):$(PORT) --insecure --noreload
+
+worker: ## the background worker: case timers and notifications
+	$(PY) manage.py run_worker
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,8 +63,9 @@ format: install-test
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: install ## run the benchmarks and update docs/benchmarks.md
+bench: install ## run the benchmarks and update docs/benchmarks.md (intake needs PostgreSQL)
 	$(PY) bench/locate.py --write-docs
+	$(PY) bench/intake.py --write-docs
 
 clean:
 	rm -rf $(VENV) node_modules build var/static
