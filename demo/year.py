@@ -124,6 +124,9 @@ def simulate_year(*, cases_per_year: int, seed: int = 2026, end: dt.date | None 
     """Generate ``cases_per_year`` cases over the year before ``end``."""
     rng = np.random.default_rng(seed)
     cast = load_cast()
+    # The simulation stops at this moment: cases received in the last hours
+    # are still waiting to be accepted, as in a real city today.
+    stop = timezone.now() if end is None else _local(end, 24.0)
     end = end or timezone.localdate()
     start = end - dt.timedelta(days=DAYS)
     grids = list(Grid.objects.values_list("code", "centroid_lon", "centroid_lat"))
@@ -143,15 +146,17 @@ def simulate_year(*, cases_per_year: int, seed: int = 2026, end: dt.date | None 
         day = start + dt.timedelta(days=day_index + 1)
         for _ in range(daily[day_index]):
             at = _local(day, rng.uniform(7.5, 21.5))
+            if at > stop:
+                continue
             code, lon, lat = grids[rng.choice(len(grids), p=grid_weights)]
             family = rng.choice(families, p=family_p)
             case = _receive(rng, cast, at, code, lon, lat, family, leaves)
             if case is None:
                 continue
             stats["cases"] += 1
-            for when, action in _plan(rng, case, at, end):
+            for when, action in _plan(rng, case, at, stop):
                 heapq.heappush(queue, Step(when, next(counter), case.pk, action))
-        day_end = _local(day, 23.99)
+        day_end = min(_local(day, 23.99), stop)
         while queue and queue[0].at <= day_end:
             step = heapq.heappop(queue)
             ok = _act(rng, cast, step)
@@ -210,10 +215,16 @@ def _receive(rng, cast, at, grid_code, lon, lat, family, leaves) -> Case | None:
             return None  # the jitter put the point outside the city: the caller hangs up
 
 
-def _plan(rng, case: Case, at: dt.datetime, end: dt.date) -> list[tuple[dt.datetime, str]]:
+def _plan(rng, case: Case, at: dt.datetime, stop: dt.datetime) -> list[tuple[dt.datetime, str]]:
     """The course a case will take, as (time, action) steps."""
     hours = lambda lo, hi: dt.timedelta(hours=float(rng.uniform(lo, hi)))  # noqa: E731
     t = at + hours(0.1, 3)
+    # The last day's cases wait in the dispatchers' queues: some not yet
+    # accepted, some accepted and waiting to be dispatched.
+    if stop - at < dt.timedelta(hours=24):
+        return []
+    if stop - at < dt.timedelta(hours=36):
+        return [(t, "accept")]
     r = rng.random()
     if r < 0.04:
         return [(t, "reject")]
@@ -224,8 +235,9 @@ def _plan(rng, case: Case, at: dt.datetime, end: dt.date) -> list[tuple[dt.datet
     steps = [(t, "accept"), (t + hours(0.1, 1), "dispatch")]
     t += hours(0.5, 2)
     if rng.random() < 0.06:
-        steps += [(t + hours(0.2, 3), "return"), (t + hours(3, 6), "dispatch")]
-        t += hours(4, 8)
+        back = hours(3, 96)  # a returned case waits for the dispatcher to re-send it
+        steps += [(t + hours(0.2, 3), "return"), (t + back, "dispatch")]
+        t += back + hours(0.2, 1)
     if case.kind == "grid_event" and rng.random() < 0.15:
         steps.insert(0, (at + hours(0.05, 0.2), "whistle"))
         steps += [(t + hours(0.1, 0.8), "acknowledge")]
@@ -234,13 +246,18 @@ def _plan(rng, case: Case, at: dt.datetime, end: dt.date) -> list[tuple[dt.datet
     if rng.random() < 0.05:
         steps.append((t + hours(24, 72), "request_extension"))
         steps.append((t + hours(80, 100), "grant_extension"))
-    if rng.random() < 0.03:
+    if rng.random() < 0.04:
         steps.append((t + hours(30, 50), "suspend"))
-        steps.append((t + hours(100, 200), "resume"))
+        steps.append((t + hours(100, 700), "resume"))
     if rng.random() < 0.05:
         steps.append((t + hours(20, 60), "supervise"))
-    # Most units reply well within their limit; a few run late.
-    reply_at = t + (hours(4, 120) if rng.random() < 0.92 else hours(200, 400))
+    # Most units reply well within their limit (which depends on urgency);
+    # a few run late.
+    on_time = {"urgent": (0.3, 1.5), "fast": (2, 18), "ordinary": (4, 110), "complex": (24, 250)}[
+        case.urgency
+    ]
+    late = {"urgent": (3, 8), "fast": (30, 60), "ordinary": (200, 400), "complex": (500, 700)}[case.urgency]
+    reply_at = t + (hours(*on_time) if rng.random() < 0.94 else hours(*late))
     steps.append((reply_at, "reply"))
     verify_at = reply_at + hours(2, 48)
     steps.append((verify_at, "verify_fail" if rng.random() < 0.05 else "verify"))
@@ -271,9 +288,10 @@ def _act(rng, cast: Cast, step: Step) -> bool:
                     .order_by("-pk")
                     .first()
                 )
-                if into is None:
-                    return False
-                services.merge(case=case, into=into, by=dispatcher, note="同一事项重复反映")
+                if into is None:  # the original is already closed: say so and close this one
+                    services.reject(case=case, by=dispatcher, reason="重复反映，原件已办结，已向群众说明")
+                else:
+                    services.merge(case=case, into=into, by=dispatcher, note="同一事项重复反映")
             elif action == "accept":
                 services.accept(case=case, by=dispatcher)
             elif action == "dispatch":

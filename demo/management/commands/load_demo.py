@@ -16,7 +16,7 @@ class Command(PlaceCommand):
         parser.add_argument(
             "--cases",
             type=int,
-            default=3000,
+            default=2500,
             help="一年生成多少案件（0 不生成；已有案件时不再生成） / cases to simulate over a year "
             "(0: none; skipped when cases exist)",
         )
