@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.selectors import users_for
@@ -24,6 +26,14 @@ def active_categories(user):
     return Category.objects.filter(is_active=True)
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class CategoryCode(ScopedRelatedField):
+    """A category chosen by its code (e.g. 010201)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(selector=active_categories, **kwargs)
+
+
 class Note(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", label="说明")
 
@@ -33,7 +43,7 @@ class Reason(serializers.Serializer):
 
 
 class Accept(Note):
-    category = ScopedRelatedField(selector=active_categories, required=False, label="分类")
+    category = CategoryCode(required=False, label="分类")
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, label="紧急程度")
 
 

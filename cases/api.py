@@ -13,10 +13,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from cases import services
-from cases.actions import ACTION_INPUTS, active_categories, perform
+from cases.actions import ACTION_INPUTS, CategoryCode, perform
 from cases.models import AppealType, Case, CaseEvent, CaseKind, Channel, Status, Urgency
 from cases.selectors import QUEUES, cases_for, queue_counts, queue_for
-from changan.api import ScopedRelatedField
 from regions.codes import prefix_of
 
 
@@ -66,7 +65,7 @@ class NewCaseSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
     kind = serializers.ChoiceField(choices=CaseKind.choices, default=CaseKind.APPEAL)
     appeal_type = serializers.ChoiceField(choices=AppealType.choices, required=False, default="")
-    category = ScopedRelatedField(selector=active_categories, required=False, allow_null=True)
+    category = CategoryCode(required=False, allow_null=True)
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.ORDINARY)
     lon = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
     lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)

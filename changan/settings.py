@@ -199,6 +199,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CaseKindEnum": "cases.models.CaseKind",
+        "GridKindEnum": "regions.models.GridKind",
+        "OrgUnitKindEnum": "orgs.models.OrgUnitKind",
+    },
 }
 
 # Production hardening: set CHANGAN_HTTPS=true behind a TLS-terminating proxy.
