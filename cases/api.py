@@ -20,12 +20,13 @@ from regions.codes import prefix_of
 
 
 class CaseEventSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(read_only=True)
     actor = serializers.StringRelatedField()
     unit = serializers.StringRelatedField()
 
     class Meta:
         model = CaseEvent
-        fields = ("seq", "action", "actor", "unit", "from_status", "to_status", "note", "data", "at")
+        fields = ("seq", "action", "label", "actor", "unit", "from_status", "to_status", "note", "data", "at")
 
 
 class CaseSerializer(serializers.ModelSerializer):

@@ -293,6 +293,38 @@ class CaseUnit(models.Model):
         return f"{self.case_id}:{self.unit_id}:{self.role}"
 
 
+EVENT_LABELS = {
+    "receive": _("登记"),
+    "accept": _("受理"),
+    "reject": _("不予受理"),
+    "answer": _("直接答复"),
+    "dispatch": _("派遣"),
+    "sign": _("签收"),
+    "return": _("退回"),
+    "reassign": _("改派"),
+    "contact": _("联系反映人"),
+    "request_extension": _("申请延期"),
+    "grant_extension": _("批准延期"),
+    "refuse_extension": _("驳回延期"),
+    "suspend": _("挂起"),
+    "resume": _("恢复办理"),
+    "reply": _("反馈"),
+    "verify": _("核查"),
+    "rate": _("评价"),
+    "reopen": _("重办"),
+    "merge": _("合并"),
+    "merged_in": _("并入重复件"),
+    "supervise": _("督办"),
+    "escalate": _("升级"),
+    "whistle": _("吹哨"),
+    "acknowledge": _("报到"),
+    "warn": _("超期预警"),
+    "overdue": _("超期"),
+    "sign_overdue": _("签收超时"),
+    "whistle_overdue": _("吹哨未报到"),
+}
+
+
 class CaseEvent(models.Model):
     """One action on a case. Append-only: rows are never updated or deleted
     (the database refuses it with a trigger); timelines and figures are
@@ -340,6 +372,10 @@ class CaseEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("案件日志只能追加 / case events are append-only")
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))
 
 
 class TimeUnit(models.TextChoices):

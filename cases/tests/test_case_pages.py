@@ -32,7 +32,7 @@ def test_actions_run_from_the_page(client_for, new_case, bureau):
     case.refresh_from_db()
     assert case.status == Status.DISPATCHED and case.lead_unit == bureau
     page = client.get(f"/cases/{case.pk}/").content.decode()
-    assert "请尽快处理" in page and "dispatch" in page
+    assert "请尽快处理" in page and "派遣" in page
 
 
 @pytest.mark.django_db
