@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 import shapely
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
@@ -26,6 +24,7 @@ from django.utils import timezone
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from changan.rebuilt import Rebuilt
 from regions import codes, gridgen
 from regions.locator import OUTSIDE, GridLocator
 from regions.models import Area, AreaLevel, Grid, GridKind
@@ -461,47 +460,30 @@ def update_grid(*, grid: Grid, by, **changes) -> Grid:
 
 # ------------------------------------------------------------ grid locator
 
-_LOCATOR_VERSION_KEY = "regions:grids-version"
-_locator_lock = threading.Lock()
-_locator: tuple[str, GridLocator] | None = None
+
+def _grids_stamp() -> str:
+    stats = Grid.objects.aggregate(n=Count("code"), last=Max("updated_at"))
+    return f"{stats['n']}:{stats['last'].timestamp() if stats['last'] else 0}"
+
+
+def _build_locator() -> GridLocator:
+    rows = Grid.objects.exclude(boundary=None).values_list("code", "boundary")
+    codes_, geoms = zip(*rows, strict=True) if rows else ((), ())
+    return GridLocator(list(codes_), list(geoms))
+
+
+_locator = Rebuilt("regions:grids-version", stamp=_grids_stamp, build=_build_locator)
 
 
 def grids_changed() -> None:
-    """Tell every process that grids changed; their locators rebuild on next use.
-
-    Cleared now (for reads later in this transaction) and again on commit (so a
-    stamp another process computed before the commit does not outlive it)."""
-    cache.delete(_LOCATOR_VERSION_KEY)
-    transaction.on_commit(lambda: cache.delete(_LOCATOR_VERSION_KEY))
-
-
-def _grids_version() -> str:
-    version = cache.get(_LOCATOR_VERSION_KEY)
-    if version is None:
-        stats = Grid.objects.aggregate(n=Count("code"), last=Max("updated_at"))
-        last = stats["last"].timestamp() if stats["last"] else 0
-        version = f"{stats['n']}:{last}"
-        # Short timeout: a write that bypassed grids_changed() is seen soon anyway.
-        cache.set(_LOCATOR_VERSION_KEY, version, timeout=10)
-    return version
+    """Tell every process that grids changed; their locators rebuild on next use."""
+    _locator.invalidate()
 
 
 def grid_locator() -> GridLocator:
-    """The process's locator over all grids with a boundary, rebuilt when
-    grids have changed since it was built."""
-    global _locator
-    version = _grids_version()
-    current = _locator
-    if current is not None and current[0] == version:
-        return current[1]
-    with _locator_lock:
-        if _locator is not None and _locator[0] == version:
-            return _locator[1]
-        rows = Grid.objects.exclude(boundary=None).values_list("code", "boundary")
-        codes_, geoms = zip(*rows, strict=True) if rows else ((), ())
-        locator = GridLocator(list(codes_), list(geoms))
-        _locator = (version, locator)
-        return locator
+    """The process's locator over all grids with a boundary (~0.6 s to build
+    for 10,000 grids), rebuilt when grids have changed since."""
+    return _locator.get()
 
 
 def locate_grid_codes(lon: Sequence[float], lat: Sequence[float]) -> list[str]:
