@@ -102,7 +102,7 @@ class CaseFilter(serializers.Serializer):
     category = serializers.RegexField(r"^\d{2,12}$", required=False)
     area = serializers.RegexField(r"^\d{12}$", required=False)
     grid = serializers.RegexField(r"^\d{15}$", required=False)
-    lead_unit = serializers.IntegerField(required=False)
+    lead_unit = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
     received_after = serializers.DateField(required=False)
     received_before = serializers.DateField(required=False)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from cases.models import Case, TimeLimitRule, TimeUnit, Urgency
-from regions.codes import parent_code_of
+from regions.codes import parent_code_of, prefix_of
 from worktime.calendar import WorkCalendar
 
 # 12345 practice, used when no rule in the database matches.
@@ -49,7 +49,13 @@ def rule_for(case: Case, rules: list[TimeLimitRule] | None = None) -> TimeLimitR
         )
     return max(
         candidates,
-        key=lambda r: (len(r.category_id or ""), len(r.area_id or "") if r.area_id else 0, bool(r.urgency)),
+        # Deeper category first, then the smaller area (its code prefix is
+        # longer: a county rule beats the city's), then one naming the urgency.
+        key=lambda r: (
+            len(r.category_id or ""),
+            len(prefix_of(r.area_id)) if r.area_id else 0,
+            bool(r.urgency),
+        ),
     )
 
 

@@ -42,6 +42,7 @@ from cases.models import (
     Status,
     Tier,
     TimeLimitRule,
+    TimeUnit,
     UnitRole,
     Urgency,
 )
@@ -87,7 +88,13 @@ def _covers(user, case: Case) -> bool:
 
 
 def _in_lead_unit(user, case: Case) -> bool:
-    return bool(user) and case.lead_unit_id is not None and user.org_unit_id == case.lead_unit_id
+    """A handler (承办人员) of the case's lead unit."""
+    return (
+        bool(user)
+        and case.lead_unit_id is not None
+        and user.org_unit_id == case.lead_unit_id
+        and (user.has_role(RoleCode.HANDLER) or user.is_superuser)
+    )
 
 
 def _may_whistle(user, case: Case) -> bool:
@@ -146,12 +153,8 @@ ACTIONS: dict[str, Action] = {
     "request_extension": Action(
         "申请延期", (S.HANDLING,), _in_lead_unit, lambda c: not c.extension_requested
     ),
-    "grant_extension": Action(
-        "批准延期", (S.HANDLING, S.SUSPENDED), _is_dispatcher, lambda c: c.extension_requested
-    ),
-    "refuse_extension": Action(
-        "驳回延期", (S.HANDLING, S.SUSPENDED), _is_dispatcher, lambda c: c.extension_requested
-    ),
+    "grant_extension": Action("批准延期", (S.HANDLING,), _is_dispatcher, lambda c: c.extension_requested),
+    "refuse_extension": Action("驳回延期", (S.HANDLING,), _is_dispatcher, lambda c: c.extension_requested),
     "suspend": Action("挂起", (S.HANDLING,), lambda u, c: _in_lead_unit(u, c) or _is_dispatcher(u, c)),
     "resume": Action("恢复办理", (S.SUSPENDED,), lambda u, c: _in_lead_unit(u, c) or _is_dispatcher(u, c)),
     "reply": Action("反馈", (S.HANDLING,), _in_lead_unit),
@@ -259,6 +262,20 @@ def _set_deadlines(case: Case, start: dt.datetime) -> None:
     case.sign_overdue = case.resolve_warned = case.resolve_overdue = False
 
 
+MAX_DEADLINE = dt.timedelta(days=366)
+
+
+def _check_new_deadline(case: Case, due: dt.datetime, now: dt.datetime, *, later_only: bool) -> None:
+    """A deadline set by hand lies in the future (within a year) and, for an
+    extension, after the current one."""
+    if due <= now:
+        raise ValidationError({"due": "新的时限须晚于现在 / the new deadline must be in the future"})
+    if due > now + MAX_DEADLINE:
+        raise ValidationError({"due": "新的时限不能超过一年 / the new deadline must be within a year"})
+    if later_only and case.resolve_due_at and due <= case.resolve_due_at:
+        raise ValidationError({"due": "延期后时限须晚于原时限 / must be later than the current deadline"})
+
+
 def _reset_flags_for(case: Case, now: dt.datetime) -> None:
     # A deadline moved later makes its warning/overdue marks stale.
     case.resolve_warned = bool(case.resolve_warn_at and case.resolve_warn_at <= now)
@@ -352,7 +369,9 @@ def _validated(item: NewCase, by, grid_code: str) -> Case:
         errors["appeal_type"] = f"未知诉求类型 / unknown appeal type {item.appeal_type!r}"
     if item.urgency not in Urgency.values:
         errors["urgency"] = f"未知紧急程度 / unknown urgency {item.urgency!r}"
-    if item.lon is not None and item.lat is not None:
+    if (item.lon is None) != (item.lat is None):
+        errors["location"] = "经度和纬度须同时提供 / give both longitude and latitude"
+    elif item.lon is not None:
         if not grid_code and not item.area_code:
             errors["location"] = "该位置不在辖区内 / the point is outside the jurisdiction"
     elif not item.area_code:
@@ -586,6 +605,10 @@ def sign(*, case: Case, by, note: str = "") -> Case:
     old = case.status
     case.status, case.signed_at, case.handler = Status.HANDLING, clock.now(), by
     case.save()
+    # Signing for a case the unit was whistled into answers the whistle too.
+    CaseUnit.objects.filter(
+        case=case, unit_id=case.lead_unit_id, role=UnitRole.WHISTLE, acknowledged_at=None
+    ).update(acknowledged_at=case.signed_at, acknowledged_by=by)
     _record(case, "sign", by, from_status=old, note=note)
     return case
 
@@ -599,10 +622,10 @@ def return_case(*, case: Case, by, reason: str) -> Case:
     _check(case, "return_case", by)
     before, old, unit = _deadlines(case), case.status, case.lead_unit_id
     case.status, case.lead_unit, case.handler = Status.ACCEPTED, None, None
-    for name in DEADLINE_FIELDS:
-        setattr(case, name, None)
+    for name in ("sign_due_at", "resolve_warn_at", "resolve_due_at"):
+        setattr(case, name, None)  # the response clock keeps running from receipt
     case.save()
-    CaseUnit.objects.filter(case=case, role__in=(UnitRole.LEAD, UnitRole.CO)).update(active=False)
+    CaseUnit.objects.filter(case=case).update(active=False)  # lead, co-handlers and whistled units
     _record(case, "return", by, from_status=old, note=reason, before=before, data={"unit": unit})
     notify(
         recipients=dispatchers_for(case),
@@ -635,8 +658,7 @@ def request_extension(*, case: Case, by, until: dt.datetime, reason: str) -> Cas
     _require(reason.strip(), "申请延期须说明理由 / a reason is required")
     case = _lock(case)
     _check(case, "request_extension", by)
-    if case.resolve_due_at and until <= case.resolve_due_at:
-        raise ValidationError({"until": "延期后时限须晚于原时限 / must be later than the current deadline"})
+    _check_new_deadline(case, until, clock.now(), later_only=True)
     case.extension_requested = True
     case.save()
     _record(
@@ -661,6 +683,7 @@ def grant_extension(*, case: Case, by, until: dt.datetime | None = None, note: s
         asked = CaseEvent.objects.filter(case=case, action="request_extension").order_by("-seq").first()
         until = dt.datetime.fromisoformat(asked.data["until"])
     before, now = _deadlines(case), clock.now()
+    _check_new_deadline(case, until, now, later_only=True)
     start = case.dispatched_at or now
     case.resolve_due_at = until
     case.resolve_warn_at = limits.warn_time(start, until, limits.rule_for(case).warn_share, work_calendar())
@@ -718,11 +741,20 @@ def resume(*, case: Case, by, note: str = "") -> Case:
     _check(case, "resume", by)
     before, old, now = _deadlines(case), case.status, clock.now()
     calendar = work_calendar()
-    paused = calendar.working_minutes_between(case.suspended_at, now) if case.suspended_at else 0
+    natural = limits.rule_for(case).resolve_unit == TimeUnit.NATURAL_MINUTES
+    start = case.suspended_at or now
+    # The deadline moves by the time spent suspended, counted the way the
+    # limit is counted (working time, or clock time for a 24-hour limit).
+    paused = (now - start).total_seconds() / 60 if natural else calendar.working_minutes_between(start, now)
     for name in ("resolve_warn_at", "resolve_due_at"):
         value = getattr(case, name)
         if value is not None and paused > 0:
-            setattr(case, name, calendar.add_working_minutes(value, paused))
+            moved = (
+                value + dt.timedelta(minutes=paused)
+                if natural
+                else calendar.add_working_minutes(value, paused)
+            )
+            setattr(case, name, moved)
     case.status, case.suspended_at = Status.HANDLING, None
     _reset_flags_for(case, now)
     case.save()
@@ -807,10 +839,14 @@ def reopen(*, case: Case, by, reason: str) -> Case:
     case = _lock(case)
     _check(case, "reopen", by)
     before, old, now = _deadlines(case), case.status, clock.now()
-    case.status, case.closed_at, case.replied_at, case.dispatched_at = Status.DISPATCHED, None, None, now
+    case.closed_at = case.replied_at = case.satisfaction = case.solved = None
     case.reopen_count += 1
-    case.satisfaction = case.solved = None
-    _set_deadlines(case, now)
+    if case.lead_unit_id is None:
+        # A directly answered consultation: back to the dispatcher to send on.
+        case.status = Status.ACCEPTED
+    else:
+        case.status, case.dispatched_at = Status.DISPATCHED, now
+        _set_deadlines(case, now)
     case.save()
     _record(case, "reopen", by, from_status=old, note=reason, before=before)
     notify(
@@ -843,6 +879,7 @@ def merge(*, case: Case, into: Case, by, note: str = "") -> Case:
     old = case.status
     case.status, case.parent, case.closed_at = Status.MERGED, root, clock.now()
     case.save()
+    CaseUnit.objects.filter(case=case).update(active=False)
     _record(case, "merge", by, from_status=old, note=note, data={"into": root.number})
     _record(root, "merged_in", by, from_status=root.status, data={"case": case.number})
     return case
@@ -857,8 +894,10 @@ def supervise(*, case: Case, by, note: str, due: dt.datetime | None = None) -> C
     _check(case, "supervise", by)
     before, now = _deadlines(case), clock.now()
     if due is not None:
-        if due <= now:
-            raise ValidationError({"due": "督办时限须晚于现在 / the new deadline must be in the future"})
+        if case.resolve_due_at is None or case.status == Status.SUSPENDED:
+            message = "只能为办理中的案件设定时限 / a deadline can be set only while a unit handles the case"
+            raise ValidationError({"due": message})
+        _check_new_deadline(case, due, now, later_only=False)
         case.resolve_due_at = due
         case.resolve_warn_at = limits.warn_time(now, due, limits.rule_for(case).warn_share, work_calendar())
         _reset_flags_for(case, now)
@@ -1140,46 +1179,43 @@ def _system_event(
 
 
 def _sweep_whistles(now: dt.datetime, batch: int) -> int:
+    """Escalate whistles not acknowledged in time, on cases still being
+    handled. The case row is locked before the whistle row, the same order as
+    ``acknowledge``, so the two never deadlock."""
     total = 0
     skip_locked = connection.features.has_select_for_update_skip_locked
-    while True:
+    pending = CaseUnit.objects.filter(
+        role=UnitRole.WHISTLE, active=True, acknowledged_at=None, escalated_at=None, ack_due_at__lte=now,
+        case__status__in=(Status.DISPATCHED, Status.HANDLING),
+    )  # fmt: skip
+    for row_id, case_id in list(pending.order_by("ack_due_at").values_list("pk", "case_id")[: batch * 20]):
         with transaction.atomic():
-            qs = CaseUnit.objects.filter(
-                role=UnitRole.WHISTLE,
-                active=True,
-                acknowledged_at=None,
-                escalated_at=None,
-                ack_due_at__lte=now,
-            ).order_by("ack_due_at")[:batch]
-            qs = qs.select_for_update(skip_locked=True) if skip_locked else qs.select_for_update()
-            rows = list(qs.select_related("unit"))
-            for row in rows:
-                row.escalated_at = now
-                row.save(update_fields=["escalated_at"])
-                case = _lock(row.case)
-                _record(
-                    case,
-                    "whistle_overdue",
-                    SYSTEM,
-                    from_status=case.status,
-                    at=now,
-                    data={"unit": row.unit_id},
-                )
-                if case.tier < Tier.LEADER - 1:
-                    case.tier = Tier(case.tier + 1)
-                    case.save(update_fields=["tier"])
-                parent_staff = (
-                    list(User.objects.filter(org_unit_id=row.unit.parent_id, is_active=True))
-                    if row.unit.parent_id
-                    else []
-                )
-                notify(
-                    recipients=[*dispatchers_for(case), *parent_staff],
-                    case=case,
-                    kind="whistle_overdue",
-                    title=f"吹哨未报到：{case.number}",
-                    body=f"{row.unit} 未按时报到",
-                )
-        total += len(rows)
-        if len(rows) < batch:
-            return total
+            cases = Case.objects.filter(pk=case_id, status__in=(Status.DISPATCHED, Status.HANDLING))
+            case = cases.select_for_update(of=("self",), skip_locked=skip_locked).first()
+            row = (
+                pending.filter(pk=row_id).select_for_update().select_related("unit").first() if case else None
+            )
+            if row is None:
+                continue  # handled meanwhile, or another worker holds the case
+            row.escalated_at = now
+            row.save(update_fields=["escalated_at"])
+            data = {"unit": row.unit_id}
+            if case.tier < Tier.LEADER - 1:
+                case.tier = Tier(case.tier + 1)
+                case.save(update_fields=["tier"])
+                data["tier"] = int(case.tier)
+            _record(case, "whistle_overdue", SYSTEM, from_status=case.status, at=now, data=data)
+            parent_staff = (
+                list(User.objects.filter(org_unit_id=row.unit.parent_id, is_active=True))
+                if row.unit.parent_id
+                else []
+            )
+            notify(
+                recipients=[*dispatchers_for(case), *parent_staff],
+                case=case,
+                kind="whistle_overdue",
+                title=f"吹哨未报到：{case.number}",
+                body=f"{row.unit} 未按时报到",
+            )
+            total += 1
+    return total

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.scope import scope_of
 from orgs.models import OrgUnit, OrgUnitKind
@@ -31,10 +31,19 @@ def org_units_for(user) -> QuerySet[OrgUnit]:
 
 def handling_units_for(user) -> QuerySet[OrgUnit]:
     """Units the user may send a case to (派遣, 吹哨): departments, township
-    offices and 综治中心 in scope — not the village committees."""
+    offices and 综治中心 of the user's county (a grid worker's or township's
+    too) and of the levels above it — not village committees."""
+    scope = scope_of(user)
+    if scope.is_global:
+        near = OrgUnit.objects.all()
+    elif scope.nothing:
+        return OrgUnit.objects.none()
+    else:
+        county = scope.area_prefix[:6]
+        above = [c for c in (county[:4].ljust(12, "0"), county[:2].ljust(12, "0"))]
+        near = OrgUnit.objects.filter(Q(area__code__startswith=county) | Q(area_id__in=above))
     return (
-        org_units_for(user)
-        .filter(is_active=True)
+        near.filter(is_active=True)
         .exclude(kind__in=(OrgUnitKind.VILLAGE_COMMITTEE, OrgUnitKind.MEDIATION_COMMITTEE))
         .order_by("area_id", "kind", "name")
     )

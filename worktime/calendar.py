@@ -83,6 +83,8 @@ class WorkCalendar:
         a, b = _aware(start).astimezone(self.tz), _aware(end).astimezone(self.tz)
         if b < a:
             return -self.working_minutes_between(b, a)
+        if (b - a).days > _MAX_DAYS:
+            raise ValueError("the span is longer than three years: check the dates")
         total = dt.timedelta()
         day = a.date()
         while day <= b.date():

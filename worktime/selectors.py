@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
-from django.db.models import Count, Max
 
 from changan.rebuilt import Rebuilt
 from worktime.calendar import DEFAULT_PERIODS, WorkCalendar
@@ -11,10 +12,10 @@ from worktime.models import CalendarDay, WorkingPeriod
 
 
 def _stamp() -> str:
-    days = CalendarDay.objects.aggregate(n=Count("date"), last=Max("date"))
-    workdays = CalendarDay.objects.filter(is_workday=True).count()
-    periods = list(WorkingPeriod.objects.values_list("start", "end"))
-    return f"{days['n']}:{days['last']}:{workdays}:{periods}"
+    # A digest of every row (a few hundred): moving one holiday changes it.
+    days = CalendarDay.objects.order_by("date").values_list("date", "is_workday")
+    periods = WorkingPeriod.objects.order_by("start").values_list("start", "end")
+    return hashlib.sha256(repr((list(days), list(periods))).encode()).hexdigest()
 
 
 def _build() -> WorkCalendar:

@@ -78,10 +78,9 @@ def _many_simultaneous_actions_produce_one_transition(dispatched_case, handler):
     start = threading.Barrier(6)
 
     def act(i):
+        # Six people sign for the same case at the same moment.
         start.wait(timeout=10)
-        if i % 2:
-            return services.sign(case=dispatched_case, by=handler)
-        return services.return_case(case=dispatched_case, by=handler, reason=f"退回{i}")
+        return services.sign(case=dispatched_case, by=handler, note=f"签收{i}")
 
     threads = [threading.Thread(target=_in_thread, args=(lambda i=i: act(i), results, i)) for i in range(6)]
     for t in threads:

@@ -1,11 +1,14 @@
+import logging
 import signal
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
 
 from cases.services import sweep_timers
 from notify.services import deliver_due
+
+log = logging.getLogger("changan.worker")
 
 
 class Command(BaseCommand):
@@ -31,8 +34,17 @@ class Command(BaseCommand):
             if not connection.in_atomic_block:  # (it is, inside a test)
                 close_old_connections()
             started = time.monotonic()
-            timers = sweep_timers()
-            sent = deliver_due()
+            try:
+                timers = sweep_timers()
+                sent = deliver_due()
+            except DatabaseError as exc:
+                # A lost connection or a deadlock victim: the transaction rolled
+                # back, nothing was half done; log it and try again next pass.
+                log.warning("worker pass failed, will retry: %s", exc)
+                if options["once"]:
+                    raise
+                self._sleep(options["interval"])
+                continue
             if timers.total() or any(sent.values()) or options["once"]:
                 self.stdout.write(
                     f"预警 warned {timers.warned} · 超期 overdue {timers.overdue} · "
@@ -43,12 +55,15 @@ class Command(BaseCommand):
                 )
             if options["once"] or self._stop:
                 return
-            # Sleep in short steps so a stop request is honoured quickly.
-            deadline = time.monotonic() + options["interval"]
-            while time.monotonic() < deadline and not self._stop:
-                time.sleep(0.2)
+            self._sleep(options["interval"])
             if self._stop:
                 return
+
+    def _sleep(self, seconds: float) -> None:
+        # In short steps, so a stop request is honoured quickly.
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not self._stop:
+            time.sleep(0.2)
 
     def _request_stop(self, *_):
         self._stop = True
