@@ -8,6 +8,8 @@ from accounts.api import me
 from cases import views as case_views
 from cases.api import CaseViewSet
 from changan.views import healthz
+from notify import views as notify_views
+from notify.api import NotificationViewSet
 from orgs.api import OrgUnitViewSet
 from regions import views as region_views
 from regions.api import AreaViewSet, GridViewSet, locate
@@ -17,6 +19,7 @@ router.register("areas", AreaViewSet, basename="area")
 router.register("grids", GridViewSet, basename="grid")
 router.register("org-units", OrgUnitViewSet, basename="orgunit")
 router.register("cases", CaseViewSet, basename="case")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("", region_views.home, name="home"),
@@ -27,6 +30,8 @@ urlpatterns = [
     path("cases/", case_views.queues, name="cases"),
     path("cases/<int:pk>/", case_views.case_page, name="case"),
     path("cases/<int:pk>/act/<str:name>/", case_views.take_action, name="case-action"),
+    path("inbox/", notify_views.inbox, name="inbox"),
+    path("inbox/<int:pk>/read/", notify_views.read, name="inbox-read"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
