@@ -154,6 +154,7 @@ class Case(models.Model):
     lon = models.FloatField(_("经度"), null=True, blank=True)
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
+    media_url = models.URLField(_("图片链接"), max_length=500, blank=True)
 
     # Reporter: optional; contact details encrypted, shown masked.
     reporter_name = models.CharField(_("反映人"), max_length=50, blank=True)

@@ -348,6 +348,7 @@ class NewCase:
     lat: float | None = None
     area_code: str = ""
     address: str = ""
+    media_url: str = ""
     reporter_name: str = ""
     reporter_phone: str = ""
     received_at: dt.datetime | None = None
@@ -399,6 +400,7 @@ def _validated(item: NewCase, by, grid_code: str) -> Case:
         lon=item.lon,
         lat=item.lat,
         address=item.address.strip()[:200],
+        media_url=item.media_url.strip()[:500],
         reporter_name=item.reporter_name.strip()[:50],
         reporter_phone_encrypted=contact.encrypt(phone) if phone else None,
         reporter_phone_masked=contact.mask_phone(phone) if phone else "",

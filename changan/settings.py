@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "worktime",  # working-time calendar: holidays, 调休, working hours
     "cases",  # the case core: one lifecycle, event log, time limits, worker
     "notify",  # in-app inbox and delivery channels with retries
+    "open311",  # Open311 GeoReport v2 server on the case model
     "demo",  # the demo city loader
 ]
 
@@ -240,6 +241,12 @@ NOTIFY_BACKENDS = {
     "webhook": env.str("NOTIFY_WEBHOOK_BACKEND", default="notify.backends.ConsoleBackend"),
 }
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=6)
+
+# Open311 GeoReport v2: the jurisdiction ids this server answers to, the
+# contact in discovery, and the area a request without a point is filed under.
+OPEN311_JURISDICTIONS = env.list("OPEN311_JURISDICTIONS", default=["hebi", "410600"])
+OPEN311_CONTACT = env.str("OPEN311_CONTACT", default="鹤壁市社会治理综合服务中心 12345")
+OPEN311_AREA_CODE = env.str("OPEN311_AREA_CODE", default="410600000000")
 
 # Where the demo city's source files live (inside this repository).
 DEMO_DATA_DIR = BASE_DIR / "demo" / "data" / "hebi"

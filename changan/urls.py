@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -10,6 +10,7 @@ from cases.api import CaseViewSet
 from changan.views import healthz
 from notify import views as notify_views
 from notify.api import NotificationViewSet
+from open311 import views as open311
 from orgs.api import OrgUnitViewSet
 from regions import views as region_views
 from regions.api import AreaViewSet, GridViewSet, locate
@@ -39,6 +40,25 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("api/v1/me/", me, name="api-me"),
     path("api/v1/locate/", locate, name="api-locate"),
+    # Open311 GeoReport v2; the format extension is optional (JSON by default).
+    re_path(r"^open311/v2/discovery(?:\.(?P<fmt>json|xml))?$", open311.discovery, name="open311-discovery"),
+    re_path(r"^open311/v2/services(?:\.(?P<fmt>json|xml))?$", open311.service_list, name="open311-services"),
+    re_path(
+        r"^open311/v2/services?/(?P<code>[0-9A-Za-z_-]+?)(?:\.(?P<fmt>json|xml))?$",
+        open311.service_definition,
+        name="open311-service",
+    ),
+    re_path(r"^open311/v2/requests(?:\.(?P<fmt>json|xml))?$", open311.request_list, name="open311-requests"),
+    re_path(
+        r"^open311/v2/requests/(?P<number>[0-9A-Za-z_-]+?)(?:\.(?P<fmt>json|xml))?$",
+        open311.request_detail,
+        name="open311-request",
+    ),
+    re_path(
+        r"^open311/v2/tokens/(?P<token_id>[0-9A-Za-z_-]+?)(?:\.(?P<fmt>json|xml))?$",
+        open311.token,
+        name="open311-token",
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -1,0 +1,393 @@
+"""Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) on the case model.
+
+Every endpoint answers in JSON or XML by its extension (``.json`` is the
+default when none is given). Errors are the spec's error list. Requests are
+read liberally, as real clients send them: an empty parameter is an absent
+one; ``api_key`` and ``jurisdiction_id`` may come in the query string or the
+body; ``service/{code}`` is accepted for ``services/{code}``. Extensions:
+``page``/``page_size``, ``updated_after`` and ``extensions=true`` (the public
+notes history of each request).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from xml.etree import ElementTree as ET
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cases import services
+from cases.models import OPEN_STATUSES, AppealType, Case, CaseEvent, Category, Channel, Status
+from open311.models import ApiKey
+
+SPEC = "http://wiki.open311.org/GeoReport_v2"
+MAX_PAGE = 1000
+DEFAULT_DAYS = 90
+PUBLIC_ACTIONS = {  # what the public timeline tells, never who or internal notes
+    "receive": "已登记 received",
+    "accept": "已受理 accepted",
+    "dispatch": "已派遣 dispatched",
+    "reassign": "已改派 reassigned",
+    "sign": "办理中 in progress",
+    "reply": "已办结待核查 replied",
+    "verify": "已核查 verified",
+    "answer": "已答复 answered",
+    "reject": "不予受理 not accepted",
+    "merge": "已合并 merged",
+    "reopen": "重新办理 reopened",
+}
+
+
+class Open311Error(Exception):
+    def __init__(self, status: int, description: str):
+        self.status, self.description = status, description
+        super().__init__(description)
+
+
+# ------------------------------------------------------------------ output
+
+
+def _render(fmt: str, root: str, item: str, rows: list[dict], status: int = 200) -> HttpResponse:
+    if fmt == "xml":
+        top = ET.Element(root)
+        for row in rows:
+            _xml_fill(ET.SubElement(top, item), row)
+        body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+        return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
+    body = json.dumps(rows, ensure_ascii=False, default=str)
+    return HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
+
+
+# The element name of one entry in each list the spec defines.
+XML_ITEM_NAMES = {
+    "attributes": "attribute",
+    "values": "value",
+    "endpoints": "endpoint",
+    "formats": "format",
+    "notes": "note",
+}
+
+
+def _xml_fill(element: ET.Element, row: dict) -> None:
+    for key, value in row.items():
+        if isinstance(value, list):
+            holder = ET.SubElement(element, key)
+            child_name = XML_ITEM_NAMES.get(key, "item")
+            for entry in value:
+                if isinstance(entry, dict):
+                    _xml_fill(ET.SubElement(holder, child_name), entry)
+                else:
+                    ET.SubElement(holder, child_name).text = str(entry)
+        else:
+            ET.SubElement(element, key).text = "" if value is None else _text(value)
+
+
+def _text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _error(fmt: str, status: int, description: str) -> HttpResponse:
+    return _render(fmt, "errors", "error", [{"code": status, "description": description}], status=status)
+
+
+def _w3c(value: dt.datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
+
+
+def endpoint(view):
+    """Parse the format, check the jurisdiction, turn errors into error lists."""
+
+    def wrapped(request: HttpRequest, *args, fmt: str = "json", **kwargs) -> HttpResponse:
+        fmt = (fmt or "json").lower()
+        if fmt not in ("json", "xml"):
+            return _error("json", 400, f"unsupported format {fmt!r}: use .json or .xml")
+        try:
+            jurisdiction = _param(request, "jurisdiction_id")
+            if jurisdiction and jurisdiction not in settings.OPEN311_JURISDICTIONS:
+                raise Open311Error(404, f"jurisdiction_id {jurisdiction!r} is not served here")
+            return view(request, *args, fmt=fmt, **kwargs)
+        except Open311Error as exc:
+            return _error(fmt, exc.status, exc.description)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return csrf_exempt(wrapped)
+
+
+def _param(request: HttpRequest, name: str) -> str:
+    """A parameter from the body or the query string; empty means absent."""
+    value = request.POST.get(name) or request.GET.get(name) or _json_body(request).get(name) or ""
+    return str(value).strip()
+
+
+def _json_body(request: HttpRequest) -> dict:
+    if request.method != "POST" or not request.content_type.startswith("application/json"):
+        return {}
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        raise Open311Error(400, "the request body is not valid JSON") from None
+    return data if isinstance(data, dict) else {}
+
+
+# --------------------------------------------------------------- discovery
+
+
+@require_GET
+@endpoint
+def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+    base = request.build_absolute_uri("/open311/v2/")
+    changeset = "2026-11-29T00:00:00+08:00"
+    row = {
+        "changeset": changeset,
+        "contact": settings.OPEN311_CONTACT,
+        "key_service": "向平台管理员申请 API 密钥 / ask the platform administrator for an API key",
+        "endpoints": [
+            {"specification": SPEC, "url": base, "changeset": changeset, "type": "production",
+             "formats": ["text/xml", "application/json"]},
+        ],
+    }  # fmt: skip
+    if fmt == "xml":
+        top = ET.Element("discovery")
+        _xml_fill(top, row)
+        body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+        return HttpResponse(body, content_type="text/xml; charset=utf-8")
+    return HttpResponse(json.dumps(row, ensure_ascii=False), content_type="application/json; charset=utf-8")
+
+
+# ---------------------------------------------------------------- services
+
+
+def _services():
+    return Category.objects.filter(level=3, is_active=True).select_related("parent__parent").order_by("code")
+
+
+def _service_row(category: Category) -> dict:
+    return {
+        "service_code": category.code,
+        "service_name": category.name,
+        "description": f"{category.parent.parent.name} / {category.parent.name} / {category.name}",
+        "metadata": True,
+        "type": "realtime",
+        "keywords": category.parent.name,
+        "group": category.parent.parent.name,
+    }
+
+
+@require_GET
+@endpoint
+def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
+    return _render(fmt, "services", "service", [_service_row(c) for c in _services()])
+
+
+APPEAL_TYPE_ATTRIBUTE = {
+    "variable": True,
+    "code": "appeal_type",
+    "datatype": "singlevaluelist",
+    "required": False,
+    "datatype_description": "诉求类型 / kind of appeal",
+    "order": 1,
+    "description": "诉求类型 / kind of appeal",
+    "values": [{"key": k, "name": str(v)} for k, v in AppealType.choices],
+}
+
+
+@require_GET
+@endpoint
+def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    if not _services().filter(code=code).exists():
+        raise Open311Error(404, f"service_code {code!r} not found")
+    row = {"service_code": code, "attributes": [APPEAL_TYPE_ATTRIBUTE]}
+    if fmt == "xml":
+        top = ET.Element("service_definition")
+        _xml_fill(top, row)
+        body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+        return HttpResponse(body, content_type="text/xml; charset=utf-8")
+    return HttpResponse(json.dumps(row, ensure_ascii=False), content_type="application/json; charset=utf-8")
+
+
+# ---------------------------------------------------------------- requests
+
+
+@require_http_methods(["GET", "POST"])
+@endpoint
+def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
+    if request.method == "POST":
+        return _create(request, fmt)
+    return _render(fmt, "service_requests", "request", [_request_row(c, request) for c in _filtered(request)])
+
+
+def _create(request: HttpRequest, fmt: str) -> HttpResponse:
+    key = (
+        ApiKey.objects.filter(key=_param(request, "api_key"), is_active=True).first()
+        if _param(request, "api_key")
+        else None
+    )
+    if key is None:
+        raise Open311Error(403, "a valid api_key is required")
+    code = _param(request, "service_code")
+    category = _services().filter(code=code).first() if code else None
+    if category is None:
+        raise Open311Error(400, f"service_code {code!r} not found" if code else "service_code is required")
+    lat, lon = _param(request, "lat"), _param(request, "long")
+    address = _param(request, "address_string")
+    if not (lat and lon) and not address:
+        raise Open311Error(400, "a location is required: lat and long, or address_string")
+    try:
+        point = (float(lon), float(lat)) if lat and lon else (None, None)
+    except ValueError:
+        raise Open311Error(400, "lat and long must be numbers") from None
+    appeal_type = _param(request, "attribute[appeal_type]")
+    if appeal_type and appeal_type not in AppealType.values:
+        raise Open311Error(400, f"attribute[appeal_type] must be one of {', '.join(AppealType.values)}")
+    description = _param(request, "description")
+    name = " ".join(p for p in (_param(request, "last_name"), _param(request, "first_name")) if p)
+    try:
+        case = services.receive_case(
+            by=None,
+            title=(description or category.name)[:60],
+            description=description or category.name,
+            channel=Channel.API,
+            appeal_type=appeal_type,
+            category=category,
+            lon=point[0],
+            lat=point[1],
+            area_code="" if point[0] is not None else settings.OPEN311_AREA_CODE,
+            address=address,
+            media_url=_param(request, "media_url"),
+            reporter_name=name,
+            reporter_phone=_param(request, "phone"),
+        )
+    except ValidationError as exc:
+        messages = (
+            [m for ms in exc.message_dict.values() for m in ms]
+            if hasattr(exc, "error_dict")
+            else exc.messages
+        )
+        raise Open311Error(400, "; ".join(messages)) from None
+    except PermissionDenied as exc:
+        raise Open311Error(403, str(exc)) from None
+    key.last_used_at = timezone.now()
+    key.save(update_fields=["last_used_at"])
+    row = {"service_request_id": case.number, "token": case.number, "service_notice": "", "account_id": None}
+    return _render(fmt, "service_requests", "request", [row], status=201)
+
+
+def _filtered(request: HttpRequest):
+    qs = (
+        Case.objects.filter(channel__in=Channel.values)
+        .select_related("category", "lead_unit")
+        .annotate(updated=Max("events__at"))
+    )
+    ids = [i for i in _param(request, "service_request_id").split(",") if i.strip()]
+    if ids:
+        return qs.filter(number__in=[i.strip() for i in ids]).order_by("-received_at")[:MAX_PAGE]
+    codes = [c.strip() for c in _param(request, "service_code").split(",") if c.strip()]
+    if codes:
+        qs = qs.filter(category_id__in=codes)
+    start, end = _date(request, "start_date"), _date(request, "end_date")
+    if start is None and end is None:
+        start = timezone.now() - dt.timedelta(days=DEFAULT_DAYS)
+    if start is not None:
+        qs = qs.filter(received_at__gte=start)
+    if end is not None:
+        qs = qs.filter(received_at__lte=end)
+    status = _param(request, "status")
+    if status:
+        wanted = {s.strip() for s in status.split(",")}
+        if not wanted <= {"open", "closed"}:
+            raise Open311Error(400, "status must be open or closed")
+        if wanted == {"open"}:
+            qs = qs.filter(status__in=OPEN_STATUSES)
+        elif wanted == {"closed"}:
+            qs = qs.exclude(status__in=OPEN_STATUSES)
+    updated_after = _date(request, "updated_after")
+    if updated_after is not None:
+        qs = qs.filter(updated__gt=updated_after)
+    page, size = _int(request, "page", 1), min(_int(request, "page_size", MAX_PAGE), MAX_PAGE)
+    return qs.order_by("-received_at", "-id")[(page - 1) * size : page * size]
+
+
+def _date(request: HttpRequest, name: str) -> dt.datetime | None:
+    value = _param(request, name)
+    if not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace(" ", "+") if "T" in value else value)
+    except ValueError:
+        raise Open311Error(400, f"{name} must be a W3C date, e.g. 2026-11-01T00:00:00+08:00") from None
+    return parsed if parsed.tzinfo else timezone.make_aware(parsed)
+
+
+def _int(request: HttpRequest, name: str, default: int) -> int:
+    value = _param(request, name)
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise Open311Error(400, f"{name} must be a positive integer")
+    return int(value)
+
+
+def _request_row(case: Case, request: HttpRequest) -> dict:
+    is_open = case.status in OPEN_STATUSES
+    notes = {
+        Status.MERGED: "已合并至原件 merged into an earlier request",
+        Status.REJECTED: "不予受理 not accepted",
+    }  # fmt: skip
+    row = {
+        "service_request_id": case.number,
+        "status": "open" if is_open else "closed",
+        "status_notes": notes.get(case.status, str(case.get_status_display())),
+        "service_name": case.category.name if case.category_id else "",
+        "service_code": case.category_id or "",
+        "description": case.description,
+        "agency_responsible": case.lead_unit.name if case.lead_unit_id else "",
+        "service_notice": "",
+        "requested_datetime": _w3c(case.received_at),
+        "updated_datetime": _w3c(getattr(case, "updated", None) or case.received_at),
+        "expected_datetime": _w3c(case.resolve_due_at),
+        "address": case.address,
+        "address_id": "",
+        "zipcode": "",
+        "lat": case.lat,
+        "long": case.lon,
+        "media_url": case.media_url,
+    }
+    if _param(request, "extensions") == "true":
+        row["notes"] = [
+            {"datetime": _w3c(e.at), "summary": PUBLIC_ACTIONS[e.action],
+             "description": e.note if e.action in ("reply", "answer") else ""}
+            for e in CaseEvent.objects.filter(case=case, action__in=PUBLIC_ACTIONS).order_by("seq")
+        ]  # fmt: skip
+    return row
+
+
+@require_GET
+@endpoint
+def request_detail(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
+    case = (
+        Case.objects.filter(number=number)
+        .select_related("category", "lead_unit")
+        .annotate(updated=Max("events__at"))
+        .first()
+    )
+    if case is None:
+        raise Open311Error(404, f"service_request_id {number!r} not found")
+    return _render(fmt, "service_requests", "request", [_request_row(case, request)])
+
+
+@require_GET
+@endpoint
+def token(request: HttpRequest, token_id: str, fmt: str) -> HttpResponse:
+    if not Case.objects.filter(number=token_id).exists():
+        raise Open311Error(404, f"token {token_id!r} not found")
+    return _render(fmt, "service_requests", "request", [{"service_request_id": token_id, "token": token_id}])
