@@ -23,7 +23,13 @@ def _perms(models: tuple[str, ...], actions: tuple[str, ...]) -> frozenset[str]:
 
 
 _VIEW_BASE = _perms(_BASE_MODELS, ("view",))
-_CONFIG_MODELS = ("cases.category", "cases.timelimitrule", "worktime.calendarday", "worktime.workingperiod")
+_CONFIG_MODELS = (
+    "cases.category",
+    "cases.timelimitrule",
+    "worktime.calendarday",
+    "worktime.workingperiod",
+    "open311.apikey",
+)
 CITY_CONFIG_PERMISSIONS = _perms(_CONFIG_MODELS, ("add", "change", "delete"))
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     RoleCode.ADMINISTRATOR: _perms(
