@@ -10,11 +10,14 @@ Who sees which cases:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import RoleCode
 from accounts.scope import scope_of
 from cases.models import Case, CaseEvent, CaseUnit, Status
+from orgs.models import OrgUnit
 
 AREA_ROLES = (RoleCode.DISPATCHER, RoleCode.LEADER, RoleCode.ANALYST, RoleCode.ADMINISTRATOR)
 
@@ -80,3 +83,46 @@ def queue_counts(user) -> dict[str, int]:
 
 def timeline(case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor", "unit").order_by("seq")
+
+
+# What the public sees of a case's course: what happened and when, and the
+# unit's reply — never staff names or internal notes.
+PUBLIC_EVENTS = {
+    "receive": "已登记 received",
+    "accept": "已受理 accepted",
+    "dispatch": "已派遣 dispatched",
+    "reassign": "已改派 reassigned",
+    "sign": "办理中 in progress",
+    "reply": "已办结待核查 replied",
+    "verify": "已核查 verified",
+    "answer": "已答复 answered",
+    "reject": "不予受理 not accepted",
+    "merge": "已合并 merged",
+    "reopen": "重新办理 reopened",
+}
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    at: object
+    summary: str
+    text: str  # the reply or answer to the public; empty otherwise
+    unit: str  # the unit a dispatch went to (units are public, people are not)
+
+
+def public_timeline(case: Case) -> list[PublicStep]:
+    events = list(case.events.filter(action__in=PUBLIC_EVENTS).order_by("seq"))
+    units = dict(
+        OrgUnit.objects.filter(pk__in=[e.data.get("unit") for e in events if e.data.get("unit")]).values_list(
+            "pk", "name"
+        )
+    )
+    return [
+        PublicStep(
+            at=e.at,
+            summary=PUBLIC_EVENTS[e.action],
+            text=e.note if e.action in ("reply", "answer") else "",
+            unit=units.get(e.data.get("unit"), "") if e.action in ("dispatch", "reassign") else "",
+        )
+        for e in events
+    ]

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "cases",  # the case core: one lifecycle, event log, time limits, worker
     "notify",  # in-app inbox and delivery channels with retries
     "open311",  # Open311 GeoReport v2 server on the case model
+    "intake",  # residents report by QR code (淇和码), follow their case
     "demo",  # the demo city loader
 ]
 
@@ -225,6 +226,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # fontTools reports every glyph it subsets while posters are made.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }
 
 # Cases: a dissatisfied or unsolved rating may reopen a case this many times,

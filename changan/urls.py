@@ -8,6 +8,7 @@ from accounts.api import me
 from cases import views as case_views
 from cases.api import CaseViewSet
 from changan.views import healthz
+from intake import views as intake_views
 from notify import views as notify_views
 from notify.api import NotificationViewSet
 from open311 import views as open311
@@ -31,6 +32,11 @@ urlpatterns = [
     path("cases/", case_views.queues, name="cases"),
     path("cases/<int:pk>/", case_views.case_page, name="case"),
     path("cases/<int:pk>/act/<str:name>/", case_views.take_action, name="case-action"),
+    path("q/<str:token>/", intake_views.scan, name="scan"),
+    path("report/", intake_views.report, name="report"),
+    path("report/place/", intake_views.choose_place, name="choose-place"),
+    path("report/done/<str:code>/", intake_views.receipt, name="receipt"),
+    path("track/<str:code>/", intake_views.track, name="track"),
     path("inbox/", notify_views.inbox, name="inbox"),
     path("inbox/<int:pk>/read/", notify_views.read, name="inbox-read"),
     path("login/", auth_views.LoginView.as_view(), name="login"),

@@ -24,25 +24,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import services
-from cases.models import OPEN_STATUSES, AppealType, Case, CaseEvent, Category, Channel, Status
+from cases.models import OPEN_STATUSES, AppealType, Case, Category, Channel, Status
+from cases.selectors import public_timeline
 from open311.models import ApiKey
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 MAX_PAGE = 1000
 DEFAULT_DAYS = 90
-PUBLIC_ACTIONS = {  # what the public timeline tells, never who or internal notes
-    "receive": "已登记 received",
-    "accept": "已受理 accepted",
-    "dispatch": "已派遣 dispatched",
-    "reassign": "已改派 reassigned",
-    "sign": "办理中 in progress",
-    "reply": "已办结待核查 replied",
-    "verify": "已核查 verified",
-    "answer": "已答复 answered",
-    "reject": "不予受理 not accepted",
-    "merge": "已合并 merged",
-    "reopen": "重新办理 reopened",
-}
 
 
 class Open311Error(Exception):
@@ -364,10 +352,9 @@ def _request_row(case: Case, request: HttpRequest) -> dict:
     }
     if _param(request, "extensions") == "true":
         row["notes"] = [
-            {"datetime": _w3c(e.at), "summary": PUBLIC_ACTIONS[e.action],
-             "description": e.note if e.action in ("reply", "answer") else ""}
-            for e in CaseEvent.objects.filter(case=case, action__in=PUBLIC_ACTIONS).order_by("seq")
-        ]  # fmt: skip
+            {"datetime": _w3c(step.at), "summary": step.summary, "description": step.text}
+            for step in public_timeline(case)
+        ]
     return row
 
 

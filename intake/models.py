@@ -1,0 +1,73 @@
+"""Places people report from: registered sites, and the version of each
+place's QR code (淇和码) so a printed code can be revoked."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SiteKind(models.TextChoices):
+    MARKET = "market", _("市场")
+    SCHOOL = "school", _("学校")
+    CONSTRUCTION = "construction", _("建筑工地")
+    HOSPITAL = "hospital", _("医院")
+    PARK = "park", _("公园广场")
+    OTHER = "other", _("其他")
+
+
+class Site(models.Model):
+    """A registered site with its own QR code (a market, a school …)."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=16, choices=SiteKind.choices)
+    grid = models.ForeignKey(
+        "regions.Grid", verbose_name=_("所在网格"), on_delete=models.PROTECT, related_name="sites"
+    )
+    lon = models.FloatField(_("经度"))
+    lat = models.FloatField(_("纬度"))
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("场所")
+        verbose_name_plural = _("场所")
+        ordering = ["grid_id", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlaceKind(models.TextChoices):
+    GRID = "grid", _("网格")
+    VILLAGE = "village", _("村(社区)")
+    SITE = "site", _("场所")
+
+
+class PlaceCode(models.Model):
+    """The current version of a place's QR code. Printing a code creates the
+    row (version 1); revoking bumps the version, so codes printed before stop
+    working and show the friendly "choose your place" page instead."""
+
+    kind = models.CharField(_("类型"), max_length=10, choices=PlaceKind.choices)
+    ref = models.CharField(_("编码"), max_length=20)  # grid code, village code or site id
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        verbose_name = _("二维码")
+        verbose_name_plural = _("二维码")
+        constraints = [models.UniqueConstraint(fields=["kind", "ref"], name="placecode_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.ref} v{self.version}"
+
+
+class Submission(models.Model):
+    """One report form submission: the form's idempotency key, so a double
+    tap or a retry on a flaky network creates exactly one case."""
+
+    key = models.CharField(max_length=64, unique=True)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,124 @@
+"""Citizen intake: QR codes for places, and reports filed from the phone page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from cases import services as case_services
+from cases.models import Case, Category, Channel
+from intake.models import PlaceCode, PlaceKind, Site, Submission
+from intake.qr import PlaceRef, make_token, read_token
+from regions.models import Area, AreaLevel, Grid
+
+TRACKING_SALT = "changan.intake.tracking"
+
+
+@dataclass(frozen=True)
+class Place:
+    kind: str
+    ref: str
+    name: str
+    area_code: str
+    lon: float | None
+    lat: float | None
+
+
+def place_token(kind: str, ref: str) -> str:
+    """The token printed in a place's QR code (creates the code's record)."""
+    code, _ = PlaceCode.objects.get_or_create(kind=kind, ref=ref)
+    return make_token(PlaceRef(kind, ref, code.version))
+
+
+@transaction.atomic
+def revoke_code(*, kind: str, ref: str) -> int:
+    """Invalidate the printed codes of a place; returns the new version."""
+    code, _ = PlaceCode.objects.select_for_update().get_or_create(kind=kind, ref=ref)
+    code.version += 1
+    code.save(update_fields=["version"])
+    return code.version
+
+
+def place_from_token(token: str) -> Place | None:
+    """The place a scanned code names, or None when the code is forged,
+    unknown or revoked (the page then lets the person choose the place)."""
+    ref = read_token(token)
+    if ref is None:
+        return None
+    current = PlaceCode.objects.filter(kind=ref.kind, ref=ref.ref).values_list("version", flat=True).first()
+    if current != ref.version:
+        return None
+    return place_of(ref.kind, ref.ref)
+
+
+def place_of(kind: str, ref: str) -> Place | None:
+    if kind == PlaceKind.GRID:
+        grid = Grid.objects.filter(code=ref).select_related("village").first()
+        if grid:
+            return Place(
+                kind,
+                ref,
+                f"{grid.village.name} · {grid.name}",
+                grid.village_id,
+                grid.centroid_lon,
+                grid.centroid_lat,
+            )
+    elif kind == PlaceKind.VILLAGE:
+        village = Area.objects.filter(code=ref, level=AreaLevel.VILLAGE).first()
+        if village:
+            return Place(kind, ref, village.name, village.code, None, None)
+    elif kind == PlaceKind.SITE and ref.isdigit():
+        site = Site.objects.filter(pk=int(ref)).select_related("grid").first()
+        if site:
+            return Place(kind, ref, site.name, site.grid.village_id, site.lon, site.lat)
+    return None
+
+
+def tracking_code(case: Case) -> str:
+    """A private code that lets the reporter follow the case."""
+    return signing.dumps(case.number, salt=TRACKING_SALT, compress=True)
+
+
+def case_from_tracking(code: str) -> Case | None:
+    try:
+        number = signing.loads(code, salt=TRACKING_SALT)
+    except signing.BadSignature:
+        return None
+    return Case.objects.filter(number=number).first()
+
+
+def submit_report(
+    *, key: str, place: Place, text: str, family: str = "", name: str = "", phone: str = "", consent: bool
+) -> Case:
+    """File a resident's report (扫码上报). The form's idempotency key makes a
+    repeated submission return the case the first one created."""
+    if not consent:
+        raise ValidationError({"consent": "请阅读并同意隐私说明 / please accept the privacy notice"})
+    if not key or len(key) > 64:
+        raise ValidationError({"key": "表单已过期，请刷新 / the form has expired, please reload"})
+    earlier = Submission.objects.filter(key=key).select_related("case").first()
+    if earlier:
+        return earlier.case
+    category = Category.objects.filter(code=family, level=1).first() if family else None
+    try:
+        with transaction.atomic():
+            case = case_services.receive_case(
+                by=None,
+                title=text.strip()[:60],
+                description=text,
+                channel=Channel.QR,
+                category=category,  # the resident's plain-word choice; refined on acceptance
+                lon=place.lon,
+                lat=place.lat,
+                area_code=place.area_code,
+                address=place.name,
+                reporter_name=name,
+                reporter_phone=phone,
+            )
+            Submission.objects.create(key=key, case=case)
+    except IntegrityError:  # the same key committed meanwhile by a parallel request
+        return Submission.objects.get(key=key).case
+    return case

@@ -1,0 +1,92 @@
+"""The resident's pages: scan a code, report, get a receipt, follow the case.
+Plain HTML forms that work without JavaScript on a small phone."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cases.models import Category
+from cases.selectors import public_timeline
+from intake import services
+from intake.models import PlaceKind
+from regions.models import Area, AreaLevel
+
+
+@require_GET
+def scan(request: HttpRequest, token: str) -> HttpResponse:
+    """Where a QR code lands: straight to the form, or, for a forged, unknown
+    or revoked code, a friendly page to choose the place."""
+    if services.place_from_token(token) is None:
+        return render(request, "intake/unknown_code.html", status=404)
+    return redirect(f"{reverse('report')}?p={token}")
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    place = _place(request)
+    if place is None:
+        return redirect("choose-place")
+    families = Category.objects.filter(level=1, is_active=True).order_by("code")
+    form = {"key": uuid.uuid4().hex, "text": "", "family": "", "name": "", "phone": "", "consent": False}
+    errors = {}
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "").strip() for k in ("key", "text", "family", "name", "phone")}
+        form["consent"] = request.POST.get("consent") == "on"
+        if not form["text"]:
+            errors["text"] = ["请写下遇到的问题 / please describe the problem"]
+        else:
+            try:
+                case = services.submit_report(place=place, **form)
+            except (ValidationError, PermissionDenied) as exc:
+                errors = getattr(exc, "message_dict", {"detail": [str(exc)]})
+            else:
+                return redirect("receipt", code=services.tracking_code(case))
+    context = {"place": place, "families": families, "form": form, "errors": errors,
+               "p": request.GET.get("p", ""), "village": request.GET.get("village", "")}  # fmt: skip
+    return render(request, "intake/report.html", context, status=400 if errors else 200)
+
+
+def _place(request: HttpRequest):
+    if token := request.GET.get("p"):
+        return services.place_from_token(token)
+    if village := request.GET.get("village"):
+        return services.place_of(PlaceKind.VILLAGE, village)
+    return None
+
+
+@require_GET
+def choose_place(request: HttpRequest) -> HttpResponse:
+    """Choose the place step by step: county → township → village."""
+    code = request.GET.get("area", "")
+    parent = Area.objects.filter(code=code).first() if code else None
+    if parent is None:
+        children = Area.objects.filter(level=AreaLevel.COUNTY).order_by("code")
+    else:
+        children = parent.children.order_by("code")
+    villages = parent is not None and parent.level == AreaLevel.TOWNSHIP
+    return render(
+        request, "intake/choose.html", {"parent": parent, "children": children, "villages": villages}
+    )
+
+
+@require_GET
+def receipt(request: HttpRequest, code: str) -> HttpResponse:
+    case = services.case_from_tracking(code)
+    if case is None:
+        raise Http404("回执无效 / unknown receipt")
+    track_url = request.build_absolute_uri(reverse("track", args=[code]))
+    return render(request, "intake/receipt.html", {"case": case, "code": code, "track_url": track_url})
+
+
+@require_GET
+def track(request: HttpRequest, code: str) -> HttpResponse:
+    case = services.case_from_tracking(code)
+    if case is None:
+        raise Http404("查询码无效 / unknown tracking code")
+    return render(request, "intake/track.html", {"case": case, "steps": public_timeline(case)})
