@@ -10,8 +10,10 @@ EXTERNAL = re.compile(r"""(?:src|href)=["'](?:https?:)?//""")
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "url", ["/login/", "/places/410611101000/", "/places/410611101001/", "/admin/", "/api/docs/"]
-)
+    "url",
+    ["/login/", "/places/410611101000/", "/places/410611101001/", "/admin/", "/api/docs/", "/cases/",
+     "/report/place/", "/report/?village=410611101001"],
+)  # fmt: skip
 def test_pages_reference_no_external_host(client_for, url):
     page = client_for("admin").get(url).content.decode()
     assert not EXTERNAL.search(page), EXTERNAL.search(page)
