@@ -53,6 +53,7 @@ def _fresh_cache():
 # collected as in production) on a free port, driven by Debian's Chromium.
 
 CHROMIUM = "/usr/bin/chromium"
+DEMO_SERVER: dict = {}  # "manage": run a management command against the test server's database
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -106,6 +107,9 @@ def demo_server(tmp_path_factory):
                 proc.kill()
                 raise RuntimeError("the test server did not start") from None
             time.sleep(0.3)
+    DEMO_SERVER["manage"] = lambda *args: (
+        subprocess.run([*manage, *args], env=env, cwd=root, check=True, capture_output=True, text=True).stdout
+    )
     yield url
     proc.terminate()
     proc.wait(timeout=10)
@@ -126,6 +130,16 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def artifacts():
+    """Where browser tests save their screenshots (build/test-artifacts/)."""
+    from pathlib import Path
+
+    path = Path(__file__).parent / "build" / "test-artifacts"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 @pytest.fixture
