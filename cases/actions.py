@@ -61,6 +61,10 @@ class Reassign(Reason):
     co_units = ScopedRelatedField(selector=handling_units_for, many=True, required=False, label="协办单位")
 
 
+class FollowUp(serializers.Serializer):
+    note = serializers.CharField(label="补充内容", max_length=2000)
+
+
 class ContactNote(serializers.Serializer):
     note = serializers.CharField(label="联系情况")
 
@@ -153,6 +157,7 @@ ACTION_INPUTS: dict[str, ActionInput] = {
     "escalate": ActionInput(Escalate, services.escalate),
     "whistle": ActionInput(Whistle, services.blow_whistle),
     "acknowledge": ActionInput(Note, services.acknowledge),
+    "follow_up": ActionInput(FollowUp, services.follow_up),
 }
 assert set(ACTION_INPUTS) == set(services.ACTIONS), "every action needs its inputs"
 

@@ -323,6 +323,7 @@ EVENT_LABELS = {
     "overdue": _("超期"),
     "sign_overdue": _("签收超时"),
     "whistle_overdue": _("吹哨未报到"),
+    "follow_up": _("反映人补充说明"),
 }
 
 

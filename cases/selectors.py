@@ -99,6 +99,8 @@ PUBLIC_EVENTS = {
     "reject": "不予受理 not accepted",
     "merge": "已合并 merged",
     "reopen": "重新办理 reopened",
+    "rate": "已评价 rated",
+    "follow_up": "反映人补充说明 follow-up from the reporter",
 }
 
 

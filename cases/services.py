@@ -75,12 +75,38 @@ class ActionRefused(PermissionDenied):
 # --------------------------------------------------------------------- who
 
 
+class _Reporter:
+    """The person who reported the case, acting through their private
+    tracking code (no account): they may rate, ask to reopen, add a note."""
+
+    pk = None
+    org_unit = None
+    org_unit_id = None
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __str__(self) -> str:
+        return "反映人 / the reporter"
+
+
+REPORTER = _Reporter()
+
+
+def _is_reporter(user, case: Case) -> bool:
+    return user is REPORTER
+
+
 def _is_dispatcher(user, case: Case) -> bool:
-    return bool(user) and (user.is_superuser or user.has_role(RoleCode.DISPATCHER)) and _covers(user, case)
+    if not user or user is REPORTER:
+        return False
+    return (user.is_superuser or user.has_role(RoleCode.DISPATCHER)) and _covers(user, case)
 
 
 def _is_leader(user, case: Case) -> bool:
-    return bool(user) and (user.is_superuser or user.has_role(RoleCode.LEADER)) and _covers(user, case)
+    if not user or user is REPORTER:
+        return False
+    return (user.is_superuser or user.has_role(RoleCode.LEADER)) and _covers(user, case)
 
 
 def _covers(user, case: Case) -> bool:
@@ -91,6 +117,7 @@ def _in_lead_unit(user, case: Case) -> bool:
     """A handler (承办人员) of the case's lead unit."""
     return (
         bool(user)
+        and user is not REPORTER
         and case.lead_unit_id is not None
         and user.org_unit_id == case.lead_unit_id
         and (user.has_role(RoleCode.HANDLER) or user.is_superuser)
@@ -99,7 +126,7 @@ def _in_lead_unit(user, case: Case) -> bool:
 
 def _may_whistle(user, case: Case) -> bool:
     # A grid worker, or township staff (乡镇街道 / 综治中心), for a case in scope.
-    if not user or not _covers(user, case):
+    if not user or user is REPORTER or not _covers(user, case):
         return False
     if user.has_role(RoleCode.GRID_WORKER) or user.is_superuser:
         return True
@@ -114,6 +141,7 @@ def _may_whistle(user, case: Case) -> bool:
 def _pending_whistle(user, case: Case) -> bool:
     return (
         bool(user)
+        and user is not REPORTER
         and user.org_unit_id is not None
         and case.units.filter(
             unit_id=user.org_unit_id, role=UnitRole.WHISTLE, active=True, acknowledged_at=None
@@ -159,8 +187,16 @@ ACTIONS: dict[str, Action] = {
     "resume": Action("恢复办理", (S.SUSPENDED,), lambda u, c: _in_lead_unit(u, c) or _is_dispatcher(u, c)),
     "reply": Action("反馈", (S.HANDLING,), _in_lead_unit),
     "verify": Action("核查", (S.REPLIED,), _is_dispatcher),
-    "rate": Action("评价", (S.CLOSED,), _is_dispatcher, lambda c: c.satisfaction is None),
-    "reopen": Action("重办", (S.CLOSED,), _is_dispatcher, _can_reopen),
+    "rate": Action(
+        "评价",
+        (S.CLOSED,),
+        lambda u, c: _is_reporter(u, c) or _is_dispatcher(u, c),
+        lambda c: c.satisfaction is None,
+    ),
+    "reopen": Action(
+        "重办", (S.CLOSED,), lambda u, c: _is_reporter(u, c) or _is_dispatcher(u, c), _can_reopen
+    ),
+    "follow_up": Action("补充说明", (S.RECEIVED, *WORKING), _is_reporter),
     "merge": Action("合并", (S.RECEIVED, *WORKING), _is_dispatcher),
     "supervise": Action("督办", WORKING, lambda u, c: _is_dispatcher(u, c) or _is_leader(u, c)),
     "escalate": Action(
@@ -1221,3 +1257,21 @@ def _sweep_whistles(now: dt.datetime, batch: int) -> int:
             )
             total += 1
     return total
+
+
+@transaction.atomic
+def follow_up(*, case: Case, by, note: str) -> Case:
+    """补充说明: the reporter adds information; it reaches the handling unit
+    (or, before dispatch, the dispatchers)."""
+    _require(note.strip(), "请写下补充内容 / the note is required")
+    case = _lock(case)
+    _check(case, "follow_up", by)
+    _record(case, "follow_up", by, from_status=case.status, note=note.strip()[:2000], data={"by": "reporter"})
+    notify(
+        recipients=unit_staff([case.lead_unit_id]) if case.lead_unit_id else dispatchers_for(case),
+        case=case,
+        kind="reporter_follow_up",
+        title=f"反映人补充说明：{case.number}",
+        body=note.strip()[:200],
+    )
+    return case

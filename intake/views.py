@@ -10,8 +10,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
+from rest_framework.exceptions import ValidationError as InputError
 
-from cases.models import Category
+from cases import services as case_services
+from cases.actions import perform
+from cases.models import Category, Satisfaction
 from cases.selectors import public_timeline
 from intake import services
 from intake.models import PlaceKind
@@ -84,9 +87,37 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "intake/receipt.html", {"case": case, "code": code, "track_url": track_url})
 
 
-@require_GET
+REPORTER_ACTIONS = ("rate", "reopen", "follow_up")
+
+
+@require_http_methods(["GET", "POST"])
 def track(request: HttpRequest, code: str) -> HttpResponse:
+    """The public course of the case; the reporter may rate it, ask once to
+    reopen it if not solved, and add information for the handling unit."""
     case = services.case_from_tracking(code)
     if case is None:
         raise Http404("查询码无效 / unknown tracking code")
-    return render(request, "intake/track.html", {"case": case, "steps": public_timeline(case)})
+    errors, status = {}, 200
+    if request.method == "POST":
+        name = request.POST.get("action", "")
+        if name not in REPORTER_ACTIONS:
+            raise Http404("没有这个操作 / no such action")
+        data = {k: request.POST.get(k, "") for k in ("note", "reason", "satisfaction")}
+        data["solved"] = request.POST.get("solved") == "yes"
+        try:
+            perform(
+                name, case=case, user=case_services.REPORTER, data={k: v for k, v in data.items() if v != ""}
+            )
+        except InputError as exc:
+            errors, status = exc.detail, 400
+        except (ValidationError, PermissionDenied) as exc:
+            errors, status = getattr(exc, "message_dict", {"detail": [str(exc)]}), 409
+        else:
+            return redirect("track", code=code)
+        case.refresh_from_db()
+    allowed = [
+        a for a in case_services.allowed_actions(case, case_services.REPORTER) if a in REPORTER_ACTIONS
+    ]
+    context = {"case": case, "steps": public_timeline(case), "allowed": allowed, "errors": errors,
+               "satisfaction": Satisfaction.choices}  # fmt: skip
+    return render(request, "intake/track.html", context, status=status)
