@@ -24,7 +24,7 @@ def walk_to_closed(case, user_named):
     case = case_services.dispatch(case=case, by=dispatcher, unit=unit)
     case = case_services.sign(case=case, by=handler)
     case = case_services.reply(case=case, by=handler, result="已更换灯泡")
-    return case_services.verify(case=case, by=dispatcher, passed=True), handler
+    return case_services.verify(case=case, by=dispatcher, passed=True)
 
 
 @pytest.mark.django_db
@@ -39,7 +39,7 @@ def test_a_follow_up_reaches_the_dispatchers_before_dispatch(client, reported):
 
 @pytest.mark.django_db
 def test_rate_unsolved_then_reopen_once(client, reported, user_named):
-    case, handler = walk_to_closed(reported, user_named)
+    case = walk_to_closed(reported, user_named)
     url = f"/track/{tracking_code(case)}/"
     page = client.get(url).content.decode()
     assert 'id="rate"' in page and "已更换灯泡" in page
