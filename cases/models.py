@@ -437,3 +437,28 @@ class CaseNumberCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.last}"
+
+
+def _attachment_path(instance: Attachment, filename: str) -> str:
+    return f"cases/{instance.case.number[:6]}/{instance.case.number}/{filename}"
+
+
+class Attachment(models.Model):
+    """A photo on a case (from the reporter or staff), stored re-encoded
+    without EXIF, with a thumbnail."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    image = models.FileField(_("图片"), upload_to=_attachment_path)
+    thumbnail = models.FileField(_("缩略图"), upload_to=_attachment_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    source = models.CharField(_("来源"), max_length=20, default="reporter")
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["case", "pk"]
+
+    def __str__(self) -> str:
+        return self.image.name

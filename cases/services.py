@@ -1275,3 +1275,21 @@ def follow_up(*, case: Case, by, note: str) -> Case:
         body=note.strip()[:200],
     )
     return case
+
+
+def add_photos(*, case: Case, photos: Sequence[tuple[bytes, bytes, int, int]], source: str) -> list:
+    """Store processed photos (JPEG, thumbnail, width, height) on the case;
+    call inside the transaction that creates or changes the case."""
+    from django.core.files.base import ContentFile
+
+    from cases.models import Attachment
+
+    stored = []
+    for i, (jpeg, thumb, width, height) in enumerate(photos, start=1):
+        stem = f"{source}-{clock.now():%H%M%S}-{i}"
+        attachment = Attachment(case=case, width=width, height=height, source=source)
+        attachment.image.save(f"{stem}.jpg", ContentFile(jpeg), save=False)
+        attachment.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(thumb), save=False)
+        attachment.save()
+        stored.append(attachment)
+    return stored

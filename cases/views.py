@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework import serializers
@@ -61,6 +61,24 @@ def take_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     return redirect("case", pk=case.pk)
 
 
+@login_required
+@require_GET
+def photo(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    """A photo of a case the user may see (thumbnail with ?thumb=1)."""
+    case = _visible_case(request, pk)
+    return photo_response(case, attachment_id, thumb=request.GET.get("thumb") == "1")
+
+
+def photo_response(case: Case, attachment_id: int, *, thumb: bool) -> HttpResponse:
+    attachment = case.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404("没有这张照片 / no such photo")
+    field = attachment.thumbnail if thumb else attachment.image
+    response = FileResponse(field.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 def _visible_case(request: HttpRequest, pk: int) -> Case:
     try:
         return case_for(request.user, pk)
@@ -99,6 +117,7 @@ def _render_case(request, case, *, failed=None, errors=None, data=None, status=2
     ]
     shown = {f["name"] for f in forms}
     context = {
+        "photos": list(case.attachments.all()),
         "case": case,
         "events": timeline(case),
         "forms": forms,

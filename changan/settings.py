@@ -169,6 +169,10 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 # `make vendor` copies the files pages use into build/vendor, served from here.
 # Nothing is fetched from a CDN at run time.
 STATICFILES_DIRS = [BASE_DIR / "changan" / "static", ("vendor", BASE_DIR / "build" / "vendor")]
+# Uploads (residents' photos) are at most 12 MB each; Django spools anything
+# over 2.5 MB to a temporary file rather than memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

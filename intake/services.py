@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from cases import services as case_services
 from cases.models import Case, Category, Channel
 from intake.models import PlaceCode, PlaceKind, Site, Submission
+from intake.photos import Photo
 from intake.qr import PlaceRef, make_token, read_token
 from regions.models import Area, AreaLevel, Grid
 
@@ -91,7 +92,15 @@ def case_from_tracking(code: str) -> Case | None:
 
 
 def submit_report(
-    *, key: str, place: Place, text: str, family: str = "", name: str = "", phone: str = "", consent: bool
+    *,
+    key: str,
+    place: Place,
+    text: str,
+    family: str = "",
+    name: str = "",
+    phone: str = "",
+    consent: bool,
+    photos: list[Photo] = (),
 ) -> Case:
     """File a resident's report (扫码上报). The form's idempotency key makes a
     repeated submission return the case the first one created."""
@@ -119,6 +128,11 @@ def submit_report(
                 reporter_phone=phone,
             )
             Submission.objects.create(key=key, case=case)
+            case_services.add_photos(
+                case=case,
+                photos=[(p.jpeg, p.thumbnail, p.width, p.height) for p in photos],
+                source="reporter",
+            )
     except IntegrityError:  # the same key committed meanwhile by a parallel request
         return Submission.objects.get(key=key).case
     return case

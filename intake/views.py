@@ -16,9 +16,14 @@ from cases import services as case_services
 from cases.actions import perform
 from cases.models import Category, Satisfaction
 from cases.selectors import public_timeline
+from cases.views import photo_response
 from intake import services
 from intake.models import PlaceKind
+from intake.photos import PhotoRefused
+from intake.photos import process as process_photo
 from regions.models import Area, AreaLevel
+
+MAX_PHOTOS = 6
 
 
 @require_GET
@@ -41,11 +46,20 @@ def report(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = {k: request.POST.get(k, "").strip() for k in ("key", "text", "family", "name", "phone")}
         form["consent"] = request.POST.get("consent") == "on"
+        files = request.FILES.getlist("photos")
+        photos = []
+        if len(files) > MAX_PHOTOS:
+            errors["photos"] = [f"最多 {MAX_PHOTOS} 张照片 / at most {MAX_PHOTOS} photos"]
+        for upload in files[:MAX_PHOTOS]:
+            try:
+                photos.append(process_photo(upload.read(), name=upload.name))
+            except PhotoRefused as exc:
+                errors.setdefault("photos", []).append(str(exc))
         if not form["text"]:
             errors["text"] = ["请写下遇到的问题 / please describe the problem"]
-        else:
+        if not errors:
             try:
-                case = services.submit_report(place=place, **form)
+                case = services.submit_report(place=place, photos=photos, **form)
             except (ValidationError, PermissionDenied) as exc:
                 errors = getattr(exc, "message_dict", {"detail": [str(exc)]})
             else:
@@ -90,6 +104,14 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
 REPORTER_ACTIONS = ("rate", "reopen", "follow_up")
 
 
+@require_GET
+def track_photo(request: HttpRequest, code: str, attachment_id: int) -> HttpResponse:
+    case = services.case_from_tracking(code)
+    if case is None:
+        raise Http404("查询码无效 / unknown tracking code")
+    return photo_response(case, attachment_id, thumb=request.GET.get("thumb") == "1")
+
+
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest, code: str) -> HttpResponse:
     """The public course of the case; the reporter may rate it, ask once to
@@ -118,6 +140,13 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
     allowed = [
         a for a in case_services.allowed_actions(case, case_services.REPORTER) if a in REPORTER_ACTIONS
     ]
-    context = {"case": case, "steps": public_timeline(case), "allowed": allowed, "errors": errors,
-               "satisfaction": Satisfaction.choices}  # fmt: skip
+    context = {
+        "case": case,
+        "code": code,
+        "steps": public_timeline(case),
+        "photos": list(case.attachments.filter(source="reporter")),
+        "allowed": allowed,
+        "errors": errors,
+        "satisfaction": Satisfaction.choices,
+    }
     return render(request, "intake/track.html", context, status=status)

@@ -2,7 +2,10 @@
 dispatch on the tracking page after a staff action. Screenshots of each step
 are saved in build/test-artifacts/."""
 
+import io
+
 import pytest
+from PIL import Image
 
 from conftest import DEMO_SERVER, log_in
 
@@ -31,6 +34,9 @@ def test_a_resident_reports_by_qr_code_and_follows_the_case(browser, demo_server
         and page.input_value("#phone") == "13600002222"
     )
     page.check("input[name=consent]")
+    page.set_input_files(
+        "#photos", files=[{"name": "lamp.jpg", "mimeType": "image/jpeg", "buffer": _photo()}]
+    )
     page.click("button[type=submit]")
     page.wait_for_selector("#number")
     number = page.locator("#number").inner_text()
@@ -51,6 +57,13 @@ def test_a_resident_reports_by_qr_code_and_follows_the_case(browser, demo_server
     staff.wait_for_selector("#status:has-text('待签收')")
 
     page.goto(track)
+    assert page.locator("img[alt=现场照片]").count() == 1
     steps = page.locator("#steps").inner_text()
     assert "已派遣" in steps and "淇滨区城市管理局" in steps
     page.screenshot(path=str(artifacts / "report-3-tracking.png"), full_page=True)
+
+
+def _photo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (800, 600), (90, 140, 200)).save(out, format="JPEG")
+    return out.getvalue()
