@@ -17,6 +17,7 @@ from cases.actions import perform
 from cases.models import Category, Satisfaction
 from cases.selectors import public_timeline
 from cases.views import photo_response
+from changan.ratelimit import Limit, client_ip, hit
 from intake import services
 from intake.models import PlaceKind
 from intake.photos import PhotoRefused
@@ -26,10 +27,33 @@ from regions.models import Area, AreaLevel
 MAX_PHOTOS = 6
 
 
+REPORTS_PER_IP = Limit("report-ip", 20, 3600)
+REPORTS_PER_PHONE = Limit("report-phone", 5, 3600)
+PAGES_PER_IP = Limit("public-ip", 120, 60)
+
+
+def _limited(request: HttpRequest, *checks: tuple[Limit, str]) -> HttpResponse | None:
+    """A 429 page saying why and when to retry, if any limit is exceeded."""
+    for limit, who in checks:
+        if who and (wait := hit(limit, who)) is not None:
+            minutes = max(1, (wait + 59) // 60)
+            response = render(
+                request,
+                "intake/too_many.html",
+                {"minutes": minutes, "per_phone": limit is REPORTS_PER_PHONE},
+                status=429,
+            )
+            response["Retry-After"] = str(wait)
+            return response
+    return None
+
+
 @require_GET
 def scan(request: HttpRequest, token: str) -> HttpResponse:
     """Where a QR code lands: straight to the form, or, for a forged, unknown
     or revoked code, a friendly page to choose the place."""
+    if refused := _limited(request, (PAGES_PER_IP, client_ip(request))):
+        return refused
     if services.place_from_token(token) is None:
         return render(request, "intake/unknown_code.html", status=404)
     return redirect(f"{reverse('report')}?p={token}")
@@ -45,6 +69,9 @@ def report(request: HttpRequest) -> HttpResponse:
     errors = {}
     if request.method == "POST":
         form = {k: request.POST.get(k, "").strip() for k in ("key", "text", "family", "name", "phone")}
+        checks = [(REPORTS_PER_IP, client_ip(request)), (REPORTS_PER_PHONE, form["phone"])]
+        if refused := _limited(request, *checks):
+            return refused
         form["consent"] = request.POST.get("consent") == "on"
         files = request.FILES.getlist("photos")
         photos = []
@@ -116,6 +143,8 @@ def track_photo(request: HttpRequest, code: str, attachment_id: int) -> HttpResp
 def track(request: HttpRequest, code: str) -> HttpResponse:
     """The public course of the case; the reporter may rate it, ask once to
     reopen it if not solved, and add information for the handling unit."""
+    if refused := _limited(request, (PAGES_PER_IP, client_ip(request))):
+        return refused
     case = services.case_from_tracking(code)
     if case is None:
         raise Http404("查询码无效 / unknown tracking code")

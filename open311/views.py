@@ -26,7 +26,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases import services
 from cases.models import OPEN_STATUSES, AppealType, Case, Category, Channel, Status
 from cases.selectors import public_timeline
+from changan.ratelimit import Limit, hit
 from open311.models import ApiKey
+
+REQUESTS_PER_KEY = Limit("open311-key", 600, 60)
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 MAX_PAGE = 1000
@@ -222,6 +225,8 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     )
     if key is None:
         raise Open311Error(403, "a valid api_key is required")
+    if (wait := hit(REQUESTS_PER_KEY, key.key)) is not None:
+        raise Open311Error(429, f"too many requests for this api_key: retry in {wait} s")
     code = _param(request, "service_code")
     category = _services().filter(code=code).first() if code else None
     if category is None:
