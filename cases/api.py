@@ -43,7 +43,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "handler", "leader", "parent", "extension_requested", "reopen_count", "satisfaction", "solved",
             "received_at", "dispatched_at", "signed_at", "replied_at", "closed_at", "sign_due_at",
             "respond_due_at", "resolve_warn_at", "resolve_due_at", "sign_overdue", "resolve_warned",
-            "resolve_overdue",
+            "resolve_overdue", "me_too",
         )  # fmt: skip
         read_only_fields = fields
 

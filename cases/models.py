@@ -198,6 +198,7 @@ class Case(models.Model):
     )
     extension_requested = models.BooleanField(_("申请延期中"), default=False)
     reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+    me_too = models.PositiveIntegerField(_("“我也遇到”人次"), default=0)
     satisfaction = models.PositiveSmallIntegerField(
         _("满意度"), choices=Satisfaction.choices, null=True, blank=True
     )
@@ -324,6 +325,7 @@ EVENT_LABELS = {
     "sign_overdue": _("签收超时"),
     "whistle_overdue": _("吹哨未报到"),
     "follow_up": _("反映人补充说明"),
+    "me_too": _("我也遇到"),
 }
 
 

@@ -29,6 +29,7 @@ from accounts.models import RoleCode, User
 from accounts.scope import scope_of
 from cases import contact, limits
 from cases.models import (
+    OPEN_STATUSES,
     RUNNING_STATUSES,
     AppealType,
     Case,
@@ -1293,3 +1294,16 @@ def add_photos(*, case: Case, photos: Sequence[tuple[bytes, bytes, int, int]], s
         attachment.save()
         stored.append(attachment)
     return stored
+
+
+@transaction.atomic
+def add_me_too(*, case: Case) -> Case:
+    """我也遇到: another resident meets the same open problem nearby and says
+    so instead of filing a duplicate; counted on the case."""
+    case = _lock(case)
+    if case.status not in OPEN_STATUSES:
+        raise ValidationError("该问题已办结 / this report is already closed")
+    case.me_too += 1
+    case.save(update_fields=["me_too"])
+    _record(case, "me_too", None, from_status=case.status, data={"count": case.me_too})
+    return case

@@ -36,6 +36,7 @@ urlpatterns = [
     path("q/<str:token>/", intake_views.scan, name="scan"),
     path("report/", intake_views.report, name="report"),
     path("report/place/", intake_views.choose_place, name="choose-place"),
+    path("report/me-too/", intake_views.me_too, name="me-too"),
     path("report/done/<str:code>/", intake_views.receipt, name="receipt"),
     path("track/<str:code>/", intake_views.track, name="track"),
     path("track/<str:code>/photos/<int:attachment_id>/", intake_views.track_photo, name="track-photo"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from dataclasses import dataclass
 
 from django.core import signing
@@ -9,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from cases import services as case_services
-from cases.models import Case, Category, Channel
+from cases.models import OPEN_STATUSES, Case, Category, Channel
+from changan import clock
 from intake.models import PlaceCode, PlaceKind, Site, Submission
 from intake.photos import Photo
 from intake.qr import PlaceRef, make_token, read_token
@@ -136,3 +139,47 @@ def submit_report(
     except IntegrityError:  # the same key committed meanwhile by a parallel request
         return Submission.objects.get(key=key).case
     return case
+
+
+ME_TOO_SALT = "changan.intake.me-too"
+
+
+def me_too_code(case: Case) -> str:
+    """A public reference to an open report (not its private tracking code)."""
+    return signing.dumps(case.pk, salt=ME_TOO_SALT)
+
+
+def case_from_me_too(code: str) -> Case | None:
+    try:
+        return Case.objects.filter(pk=int(signing.loads(code, salt=ME_TOO_SALT))).first()
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+
+
+def nearby_open_reports(place: Place, *, meters: float = 250, days: int = 30, limit: int = 5) -> list[Case]:
+    """Open reports within ``meters`` of the place in the last ``days``, nearest first."""
+    if place.lon is None or place.lat is None:
+        return []
+    lat_pad = meters / 111_320
+    lon_pad = meters / (111_320 * math.cos(math.radians(place.lat)))
+    since = clock.now() - dt.timedelta(days=days)
+    candidates = Case.objects.filter(
+        status__in=OPEN_STATUSES,
+        received_at__gte=since,
+        lat__range=(place.lat - lat_pad, place.lat + lat_pad),
+        lon__range=(place.lon - lon_pad, place.lon + lon_pad),
+    ).select_related("category")
+    scored = sorted(
+        ((_metres(place.lon, place.lat, c.lon, c.lat), c) for c in candidates), key=lambda pair: pair[0]
+    )
+    return [c for d, c in scored if d <= meters][:limit]
+
+
+def _metres(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance (haversine), metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))

@@ -91,7 +91,8 @@ def report(request: HttpRequest) -> HttpResponse:
                 errors = getattr(exc, "message_dict", {"detail": [str(exc)]})
             else:
                 return redirect("receipt", code=services.tracking_code(case))
-    context = {"place": place, "families": families, "form": form, "errors": errors,
+    nearby = [(c, services.me_too_code(c)) for c in services.nearby_open_reports(place)]
+    context = {"place": place, "families": families, "form": form, "errors": errors, "nearby": nearby,
                "p": request.GET.get("p", ""), "village": request.GET.get("village", "")}  # fmt: skip
     return render(request, "intake/report.html", context, status=400 if errors else 200)
 
@@ -179,3 +180,21 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
         "satisfaction": Satisfaction.choices,
     }
     return render(request, "intake/track.html", context, status=status)
+
+
+ME_TOO_PER_IP = Limit("me-too-ip", 30, 3600)
+
+
+@require_http_methods(["POST"])
+def me_too(request: HttpRequest) -> HttpResponse:
+    """我也遇到: count the person in on an open report nearby."""
+    if refused := _limited(request, (ME_TOO_PER_IP, client_ip(request))):
+        return refused
+    case = services.case_from_me_too(request.POST.get("ref", ""))
+    if case is None:
+        raise Http404("没有这个问题 / no such report")
+    try:
+        case = case_services.add_me_too(case=case)
+    except ValidationError:
+        return render(request, "intake/me_too.html", {"case": case, "closed": True})
+    return render(request, "intake/me_too.html", {"case": case, "closed": False})
