@@ -66,6 +66,7 @@ format: install-test
 bench: install ## run the benchmarks and update docs/benchmarks.md (intake needs PostgreSQL)
 	$(PY) bench/locate.py --write-docs
 	$(PY) bench/intake.py --write-docs
+	$(PY) bench/report_page.py --write-docs
 
 clean:
 	rm -rf $(VENV) node_modules build var/static

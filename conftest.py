@@ -65,54 +65,11 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory):
-    import os
-    import socket
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-    from pathlib import Path
+    from bench.liveserver import live_server
 
-    root = Path(__file__).parent
-    var = tmp_path_factory.mktemp("server-var")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "changan.settings",
-        "CHANGAN_VAR_DIR": str(var),
-        "DATABASE_URL": f"sqlite:///{var / 'changan.sqlite3'}",
-        "DEBUG": "false",
-    }
-    manage = [sys.executable, str(root / "manage.py")]
-    for args in (
-        ["migrate", "--no-input", "-v0"],
-        ["load_demo", "--no-progress", "--cases", "200"],
-        ["collectstatic", "--no-input", "-v0"],
-    ):
-        subprocess.run(manage + args, env=env, check=True, capture_output=True, cwd=root)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
-        env=env, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/login/", timeout=2)
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise RuntimeError("the test server did not start") from None
-            time.sleep(0.3)
-    DEMO_SERVER["manage"] = lambda *args: (
-        subprocess.run([*manage, *args], env=env, cwd=root, check=True, capture_output=True, text=True).stdout
-    )
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with live_server(tmp_path_factory.mktemp("server-var"), cases=200) as server:
+        DEMO_SERVER["manage"] = server.manage
+        yield server.url
 
 
 @pytest.fixture(scope="session")

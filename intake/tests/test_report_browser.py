@@ -27,7 +27,7 @@ def test_a_resident_reports_by_qr_code_and_follows_the_case(browser, demo_server
     page.fill("#text", "小区东门路灯坏了一周，晚上很黑")
     page.select_option("#family", label="城乡建设")
     page.fill("#phone", "13600002222")
-    page.click("button[type=submit]")  # consent not given: refused, nothing typed is lost
+    page.click("#report-form button[type=submit]")  # consent not given: refused, nothing typed is lost
     assert page.locator(".errors").count() == 1
     assert (
         page.input_value("#text") == "小区东门路灯坏了一周，晚上很黑"
@@ -37,7 +37,7 @@ def test_a_resident_reports_by_qr_code_and_follows_the_case(browser, demo_server
     page.set_input_files(
         "#photos", files=[{"name": "lamp.jpg", "mimeType": "image/jpeg", "buffer": _photo()}]
     )
-    page.click("button[type=submit]")
+    page.click("#report-form button[type=submit]")
     page.wait_for_selector("#number")
     number = page.locator("#number").inner_text()
     page.screenshot(path=str(artifacts / "report-2-receipt.png"), full_page=True)

@@ -1,0 +1,67 @@
+"""A real Changan server for browser tests and benchmarks: its own SQLite
+file, the demo city loaded, static files collected as in production, on a
+free port of the loopback interface."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class LiveServer:
+    url: str
+    env: dict
+
+    def manage(self, *args: str) -> str:
+        command = [sys.executable, str(ROOT / "manage.py"), *args]
+        return subprocess.run(
+            command, env=self.env, cwd=ROOT, check=True, capture_output=True, text=True
+        ).stdout
+
+
+@contextmanager
+def live_server(var: Path, *, cases: int = 200) -> Iterator[LiveServer]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "changan.settings",
+        "CHANGAN_VAR_DIR": str(var),
+        "DATABASE_URL": f"sqlite:///{var / 'changan.sqlite3'}",
+        "DEBUG": "false",
+    }
+    server = LiveServer(url="", env=env)
+    server.manage("migrate", "--no-input", "-v0")
+    server.manage("load_demo", "--no-progress", "--cases", str(cases))
+    server.manage("collectstatic", "--no-input", "-v0")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    server.url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(f"{server.url}/login/", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("the server did not start") from None
+                time.sleep(0.3)
+        yield server
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
