@@ -66,6 +66,16 @@ XML_ITEM_NAMES = {
 }
 
 
+def _render_one(fmt: str, root: str, row: dict) -> HttpResponse:
+    """A single object (discovery, a service definition) rather than a list."""
+    if fmt == "xml":
+        top = ET.Element(root)
+        _xml_fill(top, row)
+        body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+        return HttpResponse(body, content_type="text/xml; charset=utf-8")
+    return HttpResponse(json.dumps(row, ensure_ascii=False), content_type="application/json; charset=utf-8")
+
+
 def _xml_fill(element: ET.Element, row: dict) -> None:
     for key, value in row.items():
         if isinstance(value, list):
@@ -147,12 +157,7 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
              "formats": ["text/xml", "application/json"]},
         ],
     }  # fmt: skip
-    if fmt == "xml":
-        top = ET.Element("discovery")
-        _xml_fill(top, row)
-        body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
-        return HttpResponse(body, content_type="text/xml; charset=utf-8")
-    return HttpResponse(json.dumps(row, ensure_ascii=False), content_type="application/json; charset=utf-8")
+    return _render_one(fmt, "discovery", row)
 
 
 # ---------------------------------------------------------------- services
@@ -197,13 +202,9 @@ APPEAL_TYPE_ATTRIBUTE = {
 def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     if not _services().filter(code=code).exists():
         raise Open311Error(404, f"service_code {code!r} not found")
-    row = {"service_code": code, "attributes": [APPEAL_TYPE_ATTRIBUTE]}
-    if fmt == "xml":
-        top = ET.Element("service_definition")
-        _xml_fill(top, row)
-        body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
-        return HttpResponse(body, content_type="text/xml; charset=utf-8")
-    return HttpResponse(json.dumps(row, ensure_ascii=False), content_type="application/json; charset=utf-8")
+    return _render_one(
+        fmt, "service_definition", {"service_code": code, "attributes": [APPEAL_TYPE_ATTRIBUTE]}
+    )
 
 
 # ---------------------------------------------------------------- requests
