@@ -32,8 +32,10 @@ class LiveServer:
 
 @contextmanager
 def live_server(var: Path, *, cases: int = 200) -> Iterator[LiveServer]:
+    # Its own in-process cache: a shared Redis (REDIS_URL in CI) would carry
+    # rate-limit counters from one run to the next.
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "REDIS_URL"},
         "DJANGO_SETTINGS_MODULE": "changan.settings",
         "CHANGAN_VAR_DIR": str(var),
         "DATABASE_URL": f"sqlite:///{var / 'changan.sqlite3'}",
