@@ -233,32 +233,20 @@ def staff_grids(*, progress: Progress = no_progress) -> int:
     if not grids:
         return 0
     rng = np.random.default_rng(SEED)
-    password = make_password(DEMO_PASSWORD)
     committees = dict(OrgUnit.objects.filter(kind=OrgUnitKind.VILLAGE_COMMITTEE).values_list("area_id", "pk"))
     village_codes = sorted({g.village_id for g in grids})
     wanted = [f"gc{v}" for v in village_codes] + [f"gw{g.code}" for g in grids]
     existing = set(User.objects.filter(username__in=wanted).values_list("username", flat=True))
     names = person_names(rng, len(wanted) + len(grids))
     phones = mobile_numbers(rng, len(wanted))
-    new_users = [
-        User(
-            username=username,
-            full_name=names[i],
-            phone=phones[i],
-            password=password,
-            org_unit_id=committees.get(username[2:14]),
-        )
-        for i, username in enumerate(wanted)
-        if username not in existing
-    ]
-    User.objects.bulk_create(new_users, batch_size=2000)
-    users = dict(User.objects.filter(username__in=wanted).values_list("username", "pk"))
-    role_link = User.roles.through
-    role_link.objects.bulk_create(
-        [role_link(user_id=users[u.username], role_id=RoleCode.GRID_WORKER) for u in new_users],
-        batch_size=2000,
-        ignore_conflicts=True,
+    created = _create_staff(
+        [
+            (username, names[i], phones[i], committees.get(username[2:14]), RoleCode.GRID_WORKER)
+            for i, username in enumerate(wanted)
+            if username not in existing
+        ]
     )
+    users = dict(User.objects.filter(username__in=wanted).values_list("username", "pk"))
     worker_link = Grid.workers.through
     worker_link.objects.bulk_create(
         [worker_link(grid_id=g.code, user_id=users[f"gw{g.code}"]) for g in grids],
@@ -269,7 +257,7 @@ def staff_grids(*, progress: Progress = no_progress) -> int:
         grid.chief_id = users[f"gc{grid.village_id}"]
         grid.party_branch_secretary = names[len(wanted) + i]
     Grid.objects.bulk_update(grids, ["chief", "party_branch_secretary"], batch_size=2000)
-    return len(new_users)
+    return created
 
 
 @transaction.atomic
@@ -294,17 +282,25 @@ def staff_units() -> int:
         return 0
     rng = np.random.default_rng(SEED + 7)
     names, phones = person_names(rng, len(missing)), mobile_numbers(rng, len(missing))
+    return _create_staff(
+        [(n, names[i], phones[i], wanted[n][0], wanted[n][1]) for i, n in enumerate(missing)]
+    )
+
+
+def _create_staff(rows: list[tuple[str, str, str, int | None, str]]) -> int:
+    """Create demo staff (username, full name, phone, unit id, role) in bulk,
+    all with the demo password (hashed once: thousands of users)."""
     password = make_password(DEMO_PASSWORD)
     User.objects.bulk_create(
         [
-            User(username=n, full_name=names[i], phone=phones[i], password=password, org_unit_id=wanted[n][0])
-            for i, n in enumerate(missing)
+            User(username=u, full_name=name, phone=phone, password=password, org_unit_id=unit)
+            for u, name, phone, unit, _ in rows
         ],
-        batch_size=1000,
+        batch_size=2000,
     )
-    ids = dict(User.objects.filter(username__in=missing).values_list("username", "pk"))
+    ids = dict(User.objects.filter(username__in=[r[0] for r in rows]).values_list("username", "pk"))
     link = User.roles.through
     link.objects.bulk_create(
-        [link(user_id=ids[n], role_id=wanted[n][1]) for n in missing], ignore_conflicts=True
+        [link(user_id=ids[u], role_id=role) for u, *_, role in rows], batch_size=2000, ignore_conflicts=True
     )
-    return len(missing)
+    return len(rows)
