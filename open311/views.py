@@ -46,13 +46,29 @@ class Open311Error(Exception):
 
 
 def _render(fmt: str, root: str, item: str, rows: list[dict], status: int = 200) -> HttpResponse:
+    """A list of objects: ``<root><item>…</item>…</root>`` or a JSON array."""
     if fmt == "xml":
         top = ET.Element(root)
         for row in rows:
             _xml_fill(ET.SubElement(top, item), row)
-        body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+        return _respond(fmt, top, status)
+    return _respond(fmt, rows, status)
+
+
+def _render_one(fmt: str, root: str, row: dict) -> HttpResponse:
+    """A single object (discovery, a service definition) rather than a list."""
+    if fmt == "xml":
+        top = ET.Element(root)
+        _xml_fill(top, row)
+        return _respond(fmt, top)
+    return _respond(fmt, row)
+
+
+def _respond(fmt: str, payload, status: int = 200) -> HttpResponse:
+    if fmt == "xml":
+        body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(payload, encoding="utf-8")
         return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
-    body = json.dumps(rows, ensure_ascii=False, default=str)
+    body = json.dumps(payload, ensure_ascii=False, default=str)
     return HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
 
 
@@ -64,16 +80,6 @@ XML_ITEM_NAMES = {
     "formats": "format",
     "notes": "note",
 }
-
-
-def _render_one(fmt: str, root: str, row: dict) -> HttpResponse:
-    """A single object (discovery, a service definition) rather than a list."""
-    if fmt == "xml":
-        top = ET.Element(root)
-        _xml_fill(top, row)
-        body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
-        return HttpResponse(body, content_type="text/xml; charset=utf-8")
-    return HttpResponse(json.dumps(row, ensure_ascii=False), content_type="application/json; charset=utf-8")
 
 
 def _xml_fill(element: ET.Element, row: dict) -> None:
@@ -276,12 +282,13 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     return _render(fmt, "service_requests", "request", [row], status=201)
 
 
+def _requests():
+    """Cases as service requests, with the time of their latest event."""
+    return Case.objects.select_related("category", "lead_unit").annotate(updated=Max("events__at"))
+
+
 def _filtered(request: HttpRequest):
-    qs = (
-        Case.objects.filter(channel__in=Channel.values)
-        .select_related("category", "lead_unit")
-        .annotate(updated=Max("events__at"))
-    )
+    qs = _requests()
     ids = [i for i in _param(request, "service_request_id").split(",") if i.strip()]
     if ids:
         return qs.filter(number__in=[i.strip() for i in ids]).order_by("-received_at")[:MAX_PAGE]
@@ -367,12 +374,7 @@ def _request_row(case: Case, request: HttpRequest) -> dict:
 @require_GET
 @endpoint
 def request_detail(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
-    case = (
-        Case.objects.filter(number=number)
-        .select_related("category", "lead_unit")
-        .annotate(updated=Max("events__at"))
-        .first()
-    )
+    case = _requests().filter(number=number).first()
     if case is None:
         raise Open311Error(404, f"service_request_id {number!r} not found")
     return _render(fmt, "service_requests", "request", [_request_row(case, request)])
