@@ -4,7 +4,7 @@ through ``cases.services``."""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -148,6 +148,9 @@ class CasePagination(CursorPagination):
     max_page_size = 500
 
 
+TIMELINE = ("events__actor", "events__unit")  # what CaseDetailSerializer reads for each event
+
+
 @extend_schema(parameters=FILTERS)
 class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Cases within the user's scope. POST registers a new case."""
@@ -166,13 +169,8 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             return filtered_cases(self.request.user, self.request.query_params).select_related(
                 "category", "lead_unit"
             )
-        return cases_for(self.request.user).select_related("category", "lead_unit")
-
-    def get_object(self):
-        case = super().get_object()
-        if self.action == "retrieve":
-            case = Case.objects.prefetch_related("events__actor", "events__unit").get(pk=case.pk)
-        return case
+        qs = cases_for(self.request.user).select_related("category", "lead_unit")
+        return qs.prefetch_related(*TIMELINE) if self.action == "retrieve" else qs
 
     @extend_schema(request=NewCaseSerializer, responses={201: CaseDetailSerializer})
     def create(self, request, *args, **kwargs):
@@ -206,10 +204,8 @@ def _make_action(name: str):
         summary=f"{services.ACTIONS[name].label} ({name})",
     )
     def run(self, request, pk=None):
-        case = self.get_object()
-        result = perform(name, case=case, user=request.user, data=request.data)
-        case = result if isinstance(result, Case) else case
-        case = Case.objects.prefetch_related("events").get(pk=case.pk)
+        case = perform(name, case=self.get_object(), user=request.user, data=request.data)
+        prefetch_related_objects([case], *TIMELINE)
         return Response(CaseDetailSerializer(case, context={"request": request}).data)
 
     run.__name__ = f"act_{name}"
