@@ -118,11 +118,7 @@ def bench_bare(n: int, batch: int) -> float:
                     rows,
                     returning=True,
                 )
-                ids = []
-                while True:
-                    ids.append(cur.fetchone()[0])
-                    if not cur.nextset():
-                        break
+                ids = _returned_ids(cur)
                 now = dt.datetime.now(dt.UTC)
                 cur.executemany(
                     "INSERT INTO cases_caseevent (case_id, seq, action, from_status, to_status, note, data,"
@@ -135,17 +131,22 @@ def bench_bare(n: int, batch: int) -> float:
                     [(u, i, now) for i in ids for u in user_ids],
                     returning=True,
                 )
-                note_ids = []
-                while True:
-                    note_ids.append(cur.fetchone()[0])
-                    if not cur.nextset():
-                        break
+                note_ids = _returned_ids(cur)
                 cur.executemany(
                     "INSERT INTO notify_delivery (notification_id, channel, address, state, attempts, "
                     "next_attempt_at, last_error) VALUES (%s, 'sms', '13900000000', 'pending', 0, %s, '')",
                     [(k, now) for k in note_ids],
                 )
     return time.perf_counter() - start
+
+
+def _returned_ids(cur) -> list[int]:
+    """The ids an ``executemany(..., returning=True)`` produced, one result set per row."""
+    ids = []
+    while True:
+        ids.append(cur.fetchone()[0])
+        if not cur.nextset():
+            return ids
 
 
 def prepare_sweep() -> dict[str, int]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -32,6 +33,7 @@ from cases.models import (
     OPEN_STATUSES,
     RUNNING_STATUSES,
     AppealType,
+    Attachment,
     Case,
     CaseEvent,
     CaseKind,
@@ -1281,10 +1283,6 @@ def follow_up(*, case: Case, by, note: str) -> Case:
 def add_photos(*, case: Case, photos: Sequence[tuple[bytes, bytes, int, int]], source: str) -> list:
     """Store processed photos (JPEG, thumbnail, width, height) on the case;
     call inside the transaction that creates or changes the case."""
-    from django.core.files.base import ContentFile
-
-    from cases.models import Attachment
-
     stored = []
     for i, (jpeg, thumb, width, height) in enumerate(photos, start=1):
         stem = f"{source}-{clock.now():%H%M%S}-{i}"

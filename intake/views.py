@@ -166,7 +166,6 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
             errors, status = getattr(exc, "message_dict", {"detail": [str(exc)]}), 409
         else:
             return redirect("track", code=code)
-        case.refresh_from_db()
     allowed = [
         a for a in case_services.allowed_actions(case, case_services.REPORTER) if a in REPORTER_ACTIONS
     ]
