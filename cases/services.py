@@ -82,12 +82,17 @@ class _Reporter:
     """The person who reported the case, acting through their private
     tracking code (no account): they may rate, ask to reopen, add a note."""
 
+    # Like an anonymous user to every staff check: no roles, no unit, no
+    # data scope — so only the checks that name the reporter let it act.
     pk = None
     org_unit = None
     org_unit_id = None
+    is_superuser = False
+    is_authenticated = False
+    is_active = True
 
-    def __bool__(self) -> bool:
-        return True
+    def has_role(self, role: str) -> bool:
+        return False
 
     def __str__(self) -> str:
         return "反映人 / the reporter"
@@ -101,15 +106,11 @@ def _is_reporter(user, case: Case) -> bool:
 
 
 def _is_dispatcher(user, case: Case) -> bool:
-    if not user or user is REPORTER:
-        return False
-    return (user.is_superuser or user.has_role(RoleCode.DISPATCHER)) and _covers(user, case)
+    return bool(user) and (user.is_superuser or user.has_role(RoleCode.DISPATCHER)) and _covers(user, case)
 
 
 def _is_leader(user, case: Case) -> bool:
-    if not user or user is REPORTER:
-        return False
-    return (user.is_superuser or user.has_role(RoleCode.LEADER)) and _covers(user, case)
+    return bool(user) and (user.is_superuser or user.has_role(RoleCode.LEADER)) and _covers(user, case)
 
 
 def _covers(user, case: Case) -> bool:
@@ -120,7 +121,6 @@ def _in_lead_unit(user, case: Case) -> bool:
     """A handler (承办人员) of the case's lead unit."""
     return (
         bool(user)
-        and user is not REPORTER
         and case.lead_unit_id is not None
         and user.org_unit_id == case.lead_unit_id
         and (user.has_role(RoleCode.HANDLER) or user.is_superuser)
@@ -129,7 +129,7 @@ def _in_lead_unit(user, case: Case) -> bool:
 
 def _may_whistle(user, case: Case) -> bool:
     # A grid worker, or township staff (乡镇街道 / 综治中心), for a case in scope.
-    if not user or user is REPORTER or not _covers(user, case):
+    if not user or not _covers(user, case):
         return False
     if user.has_role(RoleCode.GRID_WORKER) or user.is_superuser:
         return True
@@ -144,7 +144,6 @@ def _may_whistle(user, case: Case) -> bool:
 def _pending_whistle(user, case: Case) -> bool:
     return (
         bool(user)
-        and user is not REPORTER
         and user.org_unit_id is not None
         and case.units.filter(
             unit_id=user.org_unit_id, role=UnitRole.WHISTLE, active=True, acknowledged_at=None

@@ -66,3 +66,8 @@ def test_staff_cannot_act_as_the_reporter(client_for, reported):
     api = client_for("dispatcher_410611")
     r = api.post(f"/api/v1/cases/{reported.pk}/follow-up/", {"note": "x"}, content_type="application/json")
     assert r.status_code == 409
+
+
+@pytest.mark.django_db
+def test_the_reporter_passes_no_staff_check(reported):
+    assert case_services.allowed_actions(reported, case_services.REPORTER) == ["follow_up"]
