@@ -1156,12 +1156,11 @@ class _Recipients:
 
 
 def _sweep_batch(timer: Timer, ids: list[int], now: dt.datetime) -> int:
-    skip_locked = connection.features.has_select_for_update_skip_locked
     with transaction.atomic():
         qs = Case.objects.filter(
             pk__in=ids, **{timer.flag: False, f"{timer.due_field}__lte": now}, status__in=timer.statuses
         ).select_related("lead_unit")
-        cases = list(qs.select_for_update(of=("self",), skip_locked=skip_locked))
+        cases = list(qs.select_for_update(of=("self",), skip_locked=True))
         if not cases:
             return 0
         pks = [c.pk for c in cases]
@@ -1223,7 +1222,6 @@ def _sweep_whistles(now: dt.datetime, batch: int) -> int:
     handled. The case row is locked before the whistle row, the same order as
     ``acknowledge``, so the two never deadlock."""
     total = 0
-    skip_locked = connection.features.has_select_for_update_skip_locked
     pending = CaseUnit.objects.filter(
         role=UnitRole.WHISTLE, active=True, acknowledged_at=None, escalated_at=None, ack_due_at__lte=now,
         case__status__in=(Status.DISPATCHED, Status.HANDLING),
@@ -1231,7 +1229,7 @@ def _sweep_whistles(now: dt.datetime, batch: int) -> int:
     for row_id, case_id in list(pending.order_by("ack_due_at").values_list("pk", "case_id")[: batch * 20]):
         with transaction.atomic():
             cases = Case.objects.filter(pk=case_id, status__in=(Status.DISPATCHED, Status.HANDLING))
-            case = cases.select_for_update(of=("self",), skip_locked=skip_locked).first()
+            case = cases.select_for_update(of=("self",), skip_locked=True).first()
             row = (
                 pending.filter(pk=row_id).select_for_update().select_related("unit").first() if case else None
             )

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.module_loading import import_string
 
 from changan import bulk, clock
@@ -71,17 +71,13 @@ def deliver_due(*, limit: int = 200, now: dt.datetime | None = None) -> dict[str
     now = now or clock.now()
     counts = {"sent": 0, "retry": 0, "dead": 0}
     backends: dict[str, object] = {}
-    skip_locked = connection.features.has_select_for_update_skip_locked
     for _ in range(limit):
         with transaction.atomic():
             due = Delivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now).order_by(
                 "next_attempt_at", "pk"
             )
-            delivery = (
-                (due.select_for_update(skip_locked=True) if skip_locked else due)
-                .select_related("notification")
-                .first()
-            )
+            # SKIP LOCKED on PostgreSQL; SQLite ignores row locks (one writer at a time).
+            delivery = due.select_for_update(skip_locked=True).select_related("notification").first()
             if delivery is None:
                 break
             backend = backends.get(delivery.channel)
