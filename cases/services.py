@@ -1098,13 +1098,7 @@ def sweep_timers(*, now: dt.datetime | None = None, batch: int = 500) -> SweepRe
     report = SweepReport()
     for timer in TIMERS:
         while True:
-            ids = list(
-                Case.objects.filter(
-                    **{timer.flag: False, f"{timer.due_field}__lte": now}, status__in=timer.statuses
-                )
-                .order_by(timer.due_field)
-                .values_list("pk", flat=True)[:batch]
-            )
+            ids = list(timer.due(now).order_by(timer.due_field).values_list("pk", flat=True)[:batch])
             if not ids:
                 break
             done = _sweep_batch(timer, ids, now)
@@ -1122,6 +1116,12 @@ class Timer:
     statuses: tuple[str, ...]
     action: str
     report_field: str
+
+    def due(self, now: dt.datetime):
+        """Cases whose timer has run out and not fired yet (a partial index each)."""
+        return Case.objects.filter(
+            **{self.flag: False, f"{self.due_field}__lte": now}, status__in=self.statuses
+        )
 
 
 TIMERS = (
@@ -1157,9 +1157,8 @@ class _Recipients:
 
 def _sweep_batch(timer: Timer, ids: list[int], now: dt.datetime) -> int:
     with transaction.atomic():
-        qs = Case.objects.filter(
-            pk__in=ids, **{timer.flag: False, f"{timer.due_field}__lte": now}, status__in=timer.statuses
-        ).select_related("lead_unit")
+        # Re-checked under the lock: another worker may have fired it meanwhile.
+        qs = timer.due(now).filter(pk__in=ids).select_related("lead_unit")
         cases = list(qs.select_for_update(of=("self",), skip_locked=True))
         if not cases:
             return 0
