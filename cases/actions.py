@@ -166,14 +166,17 @@ def perform(name: str, *, case, user, data) -> object:
     """Parse ``data`` for action ``name`` and run it; raises DRF's
     ValidationError for bad input and the services' errors otherwise."""
     spec = ACTION_INPUTS[name]
-    parsed = spec.serializer(data=data, context={"request": _RequestLike(user)})
+    parsed = spec.serializer(data=data, context=serializer_context(user))
     parsed.is_valid(raise_exception=True)
     values = {k: v for k, v in parsed.validated_data.items() if v is not None}
     return spec.perform(case=case, by=user, **values)
 
 
-class _RequestLike:
-    """What the scoped fields need from a request: the user."""
+def serializer_context(user) -> dict:
+    """What the scoped fields need from a request, outside a request: the user."""
+    return {"request": _RequestLike(user)}
 
+
+class _RequestLike:
     def __init__(self, user):
         self.user = user

@@ -14,7 +14,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError as InputError
 
 from cases import services
-from cases.actions import ACTION_INPUTS, perform
+from cases.actions import ACTION_INPUTS, perform, serializer_context
 from cases.models import Case
 from cases.selectors import QUEUES, case_for, queue_counts, queue_for, timeline
 
@@ -106,11 +106,14 @@ def _render_case(request, case, *, failed=None, errors=None, data=None, status=2
     case = Case.objects.select_related("category", "area", "grid", "lead_unit", "handler", "leader").get(
         pk=case.pk
     )
+    choices: dict = {}  # several forms offer the same units: look them up once
     forms = [
         {
             "name": name,
             "label": services.ACTIONS[name].label,
-            "fields": _fields(ACTION_INPUTS[name].serializer, request.user, data if failed == name else None),
+            "fields": _fields(
+                ACTION_INPUTS[name].serializer, request.user, data if failed == name else None, choices
+            ),
             "errors": errors if failed == name else None,
         }
         for name in services.allowed_actions(case, request.user)
@@ -128,11 +131,11 @@ def _render_case(request, case, *, failed=None, errors=None, data=None, status=2
     return render(request, "cases/case.html", context, status=status)
 
 
-def _fields(serializer_class, user, data=None) -> list[dict]:
+def _fields(serializer_class, user, data, choices: dict) -> list[dict]:
     """Describe a serializer's fields for the generic action form; after a
     refused submission, with what the person typed (nothing is lost)."""
     out = []
-    for name, field in serializer_class(context={"request": _User(user)}).fields.items():
+    for name, field in serializer_class(context=serializer_context(user)).fields.items():
         spec = {
             "name": name,
             "label": field.label or name,
@@ -141,11 +144,11 @@ def _fields(serializer_class, user, data=None) -> list[dict]:
             "values": data.getlist(name) if data else [],
         }
         if isinstance(field, serializers.ManyRelatedField):
-            spec.update(kind="multi", choices=_choices(field.child_relation))
+            spec.update(kind="multi", choices=_choices(field.child_relation, choices))
         elif isinstance(field, serializers.RelatedField) and not isinstance(
             field, serializers.SlugRelatedField
         ):
-            spec.update(kind="select", choices=_choices(field))
+            spec.update(kind="select", choices=_choices(field, choices))
         elif isinstance(field, serializers.ChoiceField):
             spec.update(kind="select", choices=[(str(k), v) for k, v in field.choices.items()])
         elif isinstance(field, serializers.BooleanField):
@@ -162,10 +165,8 @@ def _fields(serializer_class, user, data=None) -> list[dict]:
     return out
 
 
-def _choices(field) -> list[tuple[str, str]]:
-    return [(str(obj.pk), str(obj)) for obj in field.get_queryset()[:500]]
-
-
-class _User:
-    def __init__(self, user):
-        self.user = user
+def _choices(field, cache: dict) -> list[tuple[str, str]]:
+    key = getattr(field, "selector", type(field))
+    if key not in cache:
+        cache[key] = [(str(obj.pk), str(obj)) for obj in field.get_queryset()[:500]]
+    return cache[key]
