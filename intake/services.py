@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core import signing
@@ -13,6 +14,7 @@ from django.db import IntegrityError, transaction
 from cases import services as case_services
 from cases.models import OPEN_STATUSES, Case, Category, Channel
 from changan import clock
+from intake import posters
 from intake.models import PlaceCode, PlaceKind, Site, Submission
 from intake.photos import Photo
 from intake.qr import PlaceRef, make_token, read_token
@@ -35,6 +37,21 @@ def place_token(kind: str, ref: str) -> str:
     """The token printed in a place's QR code (creates the code's record)."""
     code, _ = PlaceCode.objects.get_or_create(kind=kind, ref=ref)
     return make_token(PlaceRef(kind, ref, code.version))
+
+
+def print_posters(
+    *, base_url: str, grids: Iterable[Grid] = (), villages: Iterable[Area] = (), sites: Iterable[Site] = ()
+) -> bytes:
+    """One A4 poster per place, its QR code opening ``base_url``/q/<token>/."""
+    base = base_url.rstrip("/")
+
+    def url(kind: str, ref: str) -> str:
+        return f"{base}/q/{place_token(kind, ref)}/"
+
+    chosen = [posters.village_poster(v, url(PlaceKind.VILLAGE, v.code), v.grids.all()) for v in villages]
+    chosen += [posters.grid_poster(g, url(PlaceKind.GRID, g.code)) for g in grids]
+    chosen += [posters.site_poster(s, url(PlaceKind.SITE, str(s.pk))) for s in sites]
+    return posters.posters_pdf(chosen)
 
 
 @transaction.atomic
