@@ -1,34 +1,13 @@
-"""Reporter contact details: stored encrypted (Fernet, AES-128-CBC + HMAC),
-shown masked. Keys come from settings.FIELD_ENCRYPTION_KEYS; the first
-encrypts, all decrypt, so keys can be rotated."""
+"""Reporter contact details: phone numbers stored encrypted
+(changan.crypto), shown masked, and found again by a keyed digest."""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from django.conf import settings
+from changan import crypto
 
 PHONE_RE = re.compile(r"^\+?\d[\d\- ]{5,19}$")
-
-
-@lru_cache(maxsize=1)
-def _fernet() -> MultiFernet:
-    return MultiFernet([Fernet(key) for key in settings.FIELD_ENCRYPTION_KEYS])
-
-
-def encrypt(text: str) -> bytes:
-    return _fernet().encrypt(text.encode())
-
-
-def decrypt(token: bytes | memoryview | None) -> str:
-    if not token:
-        return ""
-    try:
-        return _fernet().decrypt(bytes(token)).decode()
-    except InvalidToken:
-        return ""  # a key that is no longer configured: the masked form remains
 
 
 def mask_phone(phone: str) -> str:
@@ -44,3 +23,8 @@ def normalise_phone(phone: str) -> str:
     if phone and not PHONE_RE.match(phone):
         raise ValueError("电话号码格式不对 / malformed phone number")
     return re.sub(r"[\s\-]", "", phone)
+
+
+def phone_digest(phone: str) -> str:
+    """The same number always gives the same digest (``phone`` normalised)."""
+    return crypto.digest("phone", phone) if phone else ""

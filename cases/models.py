@@ -160,6 +160,11 @@ class Case(models.Model):
     reporter_name = models.CharField(_("反映人"), max_length=50, blank=True)
     reporter_phone_encrypted = models.BinaryField(_("联系电话(加密)"), null=True, blank=True, editable=False)
     reporter_phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # Finds the same reporter's cases without decrypting (changan.crypto.digest).
+    reporter_phone_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # The phone was confirmed by an SMS code: the report carries more weight,
+    # the reporter gets SMS on each public step and can follow it on any phone.
+    reporter_verified = models.BooleanField(_("电话已验证"), default=False)
 
     # Handling.
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.RECEIVED)

@@ -49,8 +49,10 @@ from cases.models import (
     UnitRole,
     Urgency,
 )
-from changan import bulk, clock
-from notify.services import Message, notify, notify_many
+from cases.selectors import PUBLIC_EVENTS
+from cases.tracking import tracking_url
+from changan import bulk, clock, crypto
+from notify.services import Message, notify, notify_many, notify_phone
 from orgs.models import OrgUnit, OrgUnitKind
 from regions import codes
 from regions.models import Area
@@ -265,7 +267,7 @@ def _record(
         if changes:
             data["deadlines"] = changes
     last = CaseEvent.objects.filter(case=case).order_by("-seq").values_list("seq", flat=True).first() or 0
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case,
         seq=last + 1,
         action=action,
@@ -276,6 +278,32 @@ def _record(
         note=note,
         data=data,
         at=at or clock.now(),
+    )
+    if by is not REPORTER:  # the reporter knows what they just did
+        _tell_reporter(case, event)
+    return event
+
+
+# Public steps a verified reporter hears about by SMS (their own rating and
+# notes excepted).
+REPORTER_STEPS = frozenset(PUBLIC_EVENTS) - {"rate", "follow_up"}
+
+
+def _tell_reporter(case: Case, event: CaseEvent) -> None:
+    if not (settings.NOTIFY_REPORTERS and case.reporter_verified and case.reporter_phone_encrypted):
+        return
+    if event.action not in REPORTER_STEPS:
+        return
+    step = PUBLIC_EVENTS[event.action].split(" ", 1)[0]
+    if unit_id := event.data.get("unit"):
+        step += "，承办单位：" + OrgUnit.objects.filter(pk=unit_id).values_list("name", flat=True).first()
+    notify_phone(
+        phone_encrypted=case.reporter_phone_encrypted,
+        masked=case.reporter_phone_masked,
+        title="【长安】诉求进展",
+        body=f"您反映的问题（编号{case.number}）{step}。查看进度：{tracking_url(case)}",
+        kind=f"reporter_{event.action}",
+        case=case,
     )
 
 
@@ -389,6 +417,7 @@ class NewCase:
     media_url: str = ""
     reporter_name: str = ""
     reporter_phone: str = ""
+    reporter_verified: bool = False  # the phone was confirmed by an SMS code
     received_at: dt.datetime | None = None
 
 
@@ -440,8 +469,10 @@ def _validated(item: NewCase, by, grid_code: str) -> Case:
         address=item.address.strip()[:200],
         media_url=item.media_url.strip()[:500],
         reporter_name=item.reporter_name.strip()[:50],
-        reporter_phone_encrypted=contact.encrypt(phone) if phone else None,
+        reporter_phone_encrypted=crypto.encrypt(phone) if phone else None,
         reporter_phone_masked=contact.mask_phone(phone) if phone else "",
+        reporter_phone_digest=contact.phone_digest(phone),
+        reporter_verified=bool(phone) and item.reporter_verified,
         received_at=item.received_at or clock.now(),
     )
 
@@ -475,22 +506,22 @@ def receive_cases(*, items: Sequence[NewCase], by=None) -> list[Case]:
         case.respond_due_at = case.received_at + dt.timedelta(minutes=matched[key].respond_minutes)
     bulk.insert(Case, cases)
     actor = by if getattr(by, "pk", None) else None
-    bulk.insert(
-        CaseEvent,
-        [
-            CaseEvent(
-                case=c,
-                seq=1,
-                action="receive",
-                actor=actor,
-                unit=getattr(actor, "org_unit", None),
-                to_status=c.status,
-                data={"channel": c.channel},
-                at=c.received_at,
-            )
-            for c in cases
-        ],
-    )
+    events = [
+        CaseEvent(
+            case=c,
+            seq=1,
+            action="receive",
+            actor=actor,
+            unit=getattr(actor, "org_unit", None),
+            to_status=c.status,
+            data={"channel": c.channel},
+            at=c.received_at,
+        )
+        for c in cases
+    ]
+    bulk.insert(CaseEvent, events)
+    for case, event in zip(cases, events, strict=True):
+        _tell_reporter(case, event)
     people = _Recipients()
     messages = [
         Message(people.dispatchers(case), f"新案件待受理：{case.number}", "case_received", case.title, case)
@@ -1259,19 +1290,23 @@ def _sweep_whistles(now: dt.datetime, batch: int) -> int:
 
 
 @transaction.atomic
-def follow_up(*, case: Case, by, note: str) -> Case:
-    """补充说明: the reporter adds information; it reaches the handling unit
-    (or, before dispatch, the dispatchers)."""
-    _require(note.strip(), "请写下补充内容 / the note is required")
+def follow_up(
+    *, case: Case, by, note: str = "", photos: Sequence[tuple[bytes, bytes, int, int]] = ()
+) -> Case:
+    """补充说明: the reporter adds a note or photos; they reach the handling
+    unit (or, before dispatch, the dispatchers)."""
+    _require(note.strip() or photos, "请写下补充内容或附上照片 / add a note or a photo")
     case = _lock(case)
     _check(case, "follow_up", by)
-    _record(case, "follow_up", by, from_status=case.status, note=note.strip()[:2000], data={"by": "reporter"})
+    add_photos(case=case, photos=photos, source="reporter")
+    data = {"by": "reporter", "photos": len(photos)} if photos else {"by": "reporter"}
+    _record(case, "follow_up", by, from_status=case.status, note=note.strip()[:2000], data=data)
     notify(
         recipients=unit_staff([case.lead_unit_id]) if case.lead_unit_id else dispatchers_for(case),
         case=case,
         kind="reporter_follow_up",
         title=f"反映人补充说明：{case.number}",
-        body=note.strip()[:200],
+        body=note.strip()[:200] or f"补充了 {len(photos)} 张照片",
     )
     return case
 

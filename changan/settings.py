@@ -248,6 +248,10 @@ NOTIFY_BACKENDS = {
     "webhook": env.str("NOTIFY_WEBHOOK_BACKEND", default="notify.backends.ConsoleBackend"),
 }
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=6)
+# Reporters who verified their phone get an SMS on each public step of their case.
+NOTIFY_REPORTERS = env.bool("NOTIFY_REPORTERS", default=True)
+# Where residents reach the site (for links in SMS), e.g. https://12345.hebi.gov.cn
+CHANGAN_PUBLIC_URL = env.str("CHANGAN_PUBLIC_URL", default="")
 
 # Open311 GeoReport v2: the jurisdiction ids this server answers to, the
 # contact in discovery, and the area a request without a point is filed under.

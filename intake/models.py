@@ -71,3 +71,41 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class StagedPhoto(models.Model):
+    """A photo already accepted on a report form that came back to the person
+    (another photo refused, the SMS code step): kept by the form's key so it
+    need not be chosen again. Moved onto the case on submit; the worker
+    removes what is left after a day."""
+
+    key = models.CharField(max_length=64, db_index=True)
+    jpeg = models.BinaryField()
+    thumbnail = models.BinaryField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.key} #{self.pk}"
+
+
+class PhoneCheck(models.Model):
+    """An SMS code (验证码) sent to a phone: only digests are kept, the code
+    is valid for a few minutes and allows a few wrong tries."""
+
+    phone_digest = models.CharField(max_length=64, db_index=True)
+    code_digest = models.CharField(max_length=64)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.phone_digest[:8]}… {self.sent_at:%Y-%m-%d %H:%M}"

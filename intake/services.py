@@ -3,34 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections.abc import Iterable
-from dataclasses import dataclass
+import re
+import secrets
+from collections.abc import Iterable, Sequence
 
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.crypto import constant_time_compare
 
+from cases import contact
 from cases import services as case_services
-from cases.models import OPEN_STATUSES, Case, Category, Channel
-from changan import clock
+from cases.models import Case, Category, Channel
+from changan import clock, crypto
+from changan.ratelimit import Limit, hit
 from intake import posters
-from intake.models import PlaceCode, PlaceKind, Site, Submission
+from intake.models import PhoneCheck, PlaceCode, PlaceKind, Site, StagedPhoto, Submission
 from intake.photos import Photo
 from intake.qr import PlaceRef, make_token, read_token
-from regions.models import Area, AreaLevel, Grid
-
-TRACKING_SALT = "changan.intake.tracking"
-
-
-@dataclass(frozen=True)
-class Place:
-    kind: str
-    ref: str
-    name: str
-    area_code: str
-    lon: float | None
-    lat: float | None
+from intake.selectors import Place, place_of
+from notify.services import backend_for
+from regions.models import Area, Grid
 
 
 def place_token(kind: str, ref: str) -> str:
@@ -75,42 +68,6 @@ def place_from_token(token: str) -> Place | None:
     return place_of(ref.kind, ref.ref)
 
 
-def place_of(kind: str, ref: str) -> Place | None:
-    if kind == PlaceKind.GRID:
-        grid = Grid.objects.filter(code=ref).select_related("village").first()
-        if grid:
-            return Place(
-                kind,
-                ref,
-                f"{grid.village.name} · {grid.name}",
-                grid.village_id,
-                grid.centroid_lon,
-                grid.centroid_lat,
-            )
-    elif kind == PlaceKind.VILLAGE:
-        village = Area.objects.filter(code=ref, level=AreaLevel.VILLAGE).first()
-        if village:
-            return Place(kind, ref, village.name, village.code, None, None)
-    elif kind == PlaceKind.SITE and ref.isdigit():
-        site = Site.objects.filter(pk=int(ref)).select_related("grid").first()
-        if site:
-            return Place(kind, ref, site.name, site.grid.village_id, site.lon, site.lat)
-    return None
-
-
-def tracking_code(case: Case) -> str:
-    """A private code that lets the reporter follow the case."""
-    return signing.dumps(case.number, salt=TRACKING_SALT, compress=True)
-
-
-def case_from_tracking(code: str) -> Case | None:
-    try:
-        number = signing.loads(code, salt=TRACKING_SALT)
-    except signing.BadSignature:
-        return None
-    return Case.objects.filter(number=number).first()
-
-
 def submit_report(
     *,
     key: str,
@@ -119,11 +76,13 @@ def submit_report(
     family: str = "",
     name: str = "",
     phone: str = "",
+    verified: bool = False,
     consent: bool,
-    photos: list[Photo] = (),
+    photos: Sequence[Photo] = (),
 ) -> Case:
-    """File a resident's report (扫码上报). The form's idempotency key makes a
-    repeated submission return the case the first one created."""
+    """File a resident's report (扫码上报), with the photos staged under the
+    form's key and ``photos``. The key makes a repeated submission return the
+    case the first one created. ``verified``: the phone passed an SMS code."""
     if not consent:
         raise ValidationError({"consent": "请阅读并同意隐私说明 / please accept the privacy notice"})
     if not key or len(key) > 64:
@@ -146,16 +105,127 @@ def submit_report(
                 address=place.name,
                 reporter_name=name,
                 reporter_phone=phone,
+                reporter_verified=verified,
             )
             Submission.objects.create(key=key, case=case)
+            staged = StagedPhoto.objects.filter(key=key)
             case_services.add_photos(
                 case=case,
-                photos=[(p.jpeg, p.thumbnail, p.width, p.height) for p in photos],
+                photos=[(bytes(p.jpeg), bytes(p.thumbnail), p.width, p.height) for p in staged]
+                + [(p.jpeg, p.thumbnail, p.width, p.height) for p in photos],
                 source="reporter",
             )
+            staged.delete()
     except IntegrityError:  # the same key committed meanwhile by a parallel request
         return Submission.objects.get(key=key).case
     return case
+
+
+def stage_photos(*, key: str, photos: Sequence[Photo]) -> None:
+    """Keep accepted photos of a form that goes back to the person."""
+    StagedPhoto.objects.bulk_create(
+        StagedPhoto(key=key, jpeg=p.jpeg, thumbnail=p.thumbnail, width=p.width, height=p.height)
+        for p in photos
+    )
+
+
+def drop_staged_photos(*, key: str, ids: Iterable[int]) -> None:
+    StagedPhoto.objects.filter(key=key, pk__in=list(ids)).delete()
+
+
+# ------------------------------------------------------- SMS codes (验证码)
+
+CODE_TTL = dt.timedelta(minutes=10)
+CODE_TRIES = 5
+CODES_PER_PHONE_GAP = Limit("sms-gap", 1, 60)  # one a minute …
+CODES_PER_PHONE = Limit("sms-phone", 5, 3600)  # … five an hour
+CODES_PER_IP = Limit("sms-ip", 10, 3600)
+MOBILE_RE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
+
+
+class TooMany(Exception):
+    """A rate limit refused the request: retry after ``wait`` seconds."""
+
+    def __init__(self, wait: int, per_phone: bool):
+        super().__init__(wait)
+        self.wait, self.per_phone = wait, per_phone
+
+
+class SmsUnavailable(Exception):
+    """The SMS gateway failed; nothing was recorded as sent."""
+
+
+def mobile_number(phone: str) -> str:
+    """The 11-digit mainland mobile number in ``phone``, or ValidationError."""
+    match = MOBILE_RE.match(re.sub(r"[\s\-]", "", phone))
+    if not match:
+        raise ValidationError({"phone": "请填写 11 位手机号 / give an 11-digit mobile number"})
+    return match.group(1)
+
+
+def send_code(*, phone: str, ip: str) -> PhoneCheck:
+    """Send a 6-digit code to ``phone`` by SMS, now (a code that arrives late
+    is useless, so it bypasses the outbox; the person can ask again)."""
+    phone = mobile_number(phone)
+    digest = contact.phone_digest(phone)
+    for limit, who in ((CODES_PER_IP, ip), (CODES_PER_PHONE_GAP, digest), (CODES_PER_PHONE, digest)):
+        if (wait := hit(limit, who)) is not None:
+            raise TooMany(wait, per_phone=limit is not CODES_PER_IP)
+    code = f"{secrets.randbelow(10**6):06d}"
+    now = clock.now()
+    check = PhoneCheck.objects.create(
+        phone_digest=digest, code_digest=crypto.digest("sms-code", f"{digest}:{code}"),
+        sent_at=now, expires_at=now + CODE_TTL,
+    )  # fmt: skip
+    try:
+        backend_for("sms").send(
+            address=phone,
+            title="【长安】验证码",
+            body=f"【长安】您的验证码是 {code}，{CODE_TTL.seconds // 60} 分钟内有效。"
+            "工作人员不会向您索要验证码。",
+            idempotency_key=f"changan-code-{check.pk}",
+        )
+    except Exception as exc:  # any gateway failure: the person may try again
+        check.delete()
+        raise SmsUnavailable(str(exc)) from exc
+    return check
+
+
+@transaction.atomic
+def check_code(*, phone: str, code: str) -> str:
+    """The phone's digest when ``code`` is the one last sent to it; a wrong
+    code uses up one of the tries."""
+    digest = contact.phone_digest(mobile_number(phone))
+    now = clock.now()
+    check = (
+        PhoneCheck.objects.select_for_update()
+        .filter(phone_digest=digest, used_at=None, expires_at__gt=now)
+        .order_by("-sent_at")
+        .first()
+    )
+    if check is None:
+        raise ValidationError({"code": "请先获取验证码（或已过期）/ request a code first (or it expired)"})
+    if check.attempts >= CODE_TRIES:
+        raise ValidationError(
+            {"code": "验证码错误次数过多，请重新获取 / too many wrong tries, request a new code"}
+        )
+    given = crypto.digest("sms-code", f"{digest}:{code.strip()}")
+    if not constant_time_compare(given, check.code_digest):
+        check.attempts += 1
+        check.save(update_fields=["attempts"])
+        left = CODE_TRIES - check.attempts
+        raise ValidationError({"code": f"验证码不对，还可以试 {left} 次 / wrong code, {left} tries left"})
+    check.used_at = now
+    check.save(update_fields=["used_at"])
+    return digest
+
+
+def purge_expired(*, now: dt.datetime | None = None) -> int:
+    """Forget staged photos and SMS codes older than a day (worker)."""
+    before = (now or clock.now()) - dt.timedelta(days=1)
+    photos, _ = StagedPhoto.objects.filter(created_at__lt=before).delete()
+    codes, _ = PhoneCheck.objects.filter(sent_at__lt=before).delete()
+    return photos + codes
 
 
 ME_TOO_SALT = "changan.intake.me-too"
@@ -171,32 +241,3 @@ def case_from_me_too(code: str) -> Case | None:
         return Case.objects.filter(pk=int(signing.loads(code, salt=ME_TOO_SALT))).first()
     except (signing.BadSignature, ValueError, TypeError):
         return None
-
-
-def nearby_open_reports(place: Place, *, meters: float = 250, days: int = 30, limit: int = 5) -> list[Case]:
-    """Open reports within ``meters`` of the place in the last ``days``, nearest first."""
-    if place.lon is None or place.lat is None:
-        return []
-    lat_pad = meters / 111_320
-    lon_pad = meters / (111_320 * math.cos(math.radians(place.lat)))
-    since = clock.now() - dt.timedelta(days=days)
-    candidates = Case.objects.filter(
-        status__in=OPEN_STATUSES,
-        received_at__gte=since,
-        lat__range=(place.lat - lat_pad, place.lat + lat_pad),
-        lon__range=(place.lon - lon_pad, place.lon + lon_pad),
-    ).select_related("category")
-    scored = sorted(
-        ((_metres(place.lon, place.lat, c.lon, c.lat), c) for c in candidates), key=lambda pair: pair[0]
-    )
-    return [c for d, c in scored if d <= meters][:limit]
-
-
-def _metres(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance (haversine), metres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6_371_000 * math.asin(math.sqrt(a))

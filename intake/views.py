@@ -1,51 +1,106 @@
 """The resident's pages: scan a code, report, get a receipt, follow the case.
-Plain HTML forms that work without JavaScript on a small phone."""
+Plain HTML forms that work without JavaScript on a small phone; scripts only
+add conveniences (location, a pin map, sending the SMS code in place)."""
 
 from __future__ import annotations
 
+import time
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError as InputError
 
 from cases import services as case_services
 from cases.actions import perform
+from cases.contact import mask_phone, phone_digest
 from cases.models import Category, Satisfaction
 from cases.selectors import public_timeline
+from cases.tracking import case_from_tracking, tracking_code
 from cases.views import photo_response
 from changan.ratelimit import Limit, client_ip, hit
-from intake import services
-from intake.models import PlaceKind
-from intake.photos import PhotoRefused
+from intake import selectors, services
+from intake.models import PlaceKind, StagedPhoto
+from intake.photos import Photo, PhotoRefused
 from intake.photos import process as process_photo
 from regions.models import Area, AreaLevel
 
 MAX_PHOTOS = 6
-
-
 REPORTS_PER_IP = Limit("report-ip", 20, 3600)
 REPORTS_PER_PHONE = Limit("report-phone", 5, 3600)
 PAGES_PER_IP = Limit("public-ip", 120, 60)
+ME_TOO_PER_IP = Limit("me-too-ip", 30, 3600)
+FORM_FIELDS = ("key", "text", "family", "name", "phone", "code", "lon", "lat")
+
+
+def _too_many(request: HttpRequest, wait: int, *, per_phone: bool) -> HttpResponse:
+    """A 429 page saying why and when to retry."""
+    minutes = max(1, (wait + 59) // 60)
+    response = render(
+        request, "intake/too_many.html", {"minutes": minutes, "per_phone": per_phone}, status=429
+    )
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def _limited(request: HttpRequest, *checks: tuple[Limit, str]) -> HttpResponse | None:
-    """A 429 page saying why and when to retry, if any limit is exceeded."""
     for limit, who in checks:
         if who and (wait := hit(limit, who)) is not None:
-            minutes = max(1, (wait + 59) // 60)
-            response = render(
-                request,
-                "intake/too_many.html",
-                {"minutes": minutes, "per_phone": limit is REPORTS_PER_PHONE},
-                status=429,
-            )
-            response["Retry-After"] = str(wait)
-            return response
+            return _too_many(request, wait, per_phone=limit is REPORTS_PER_PHONE)
     return None
+
+
+# A phone that passed an SMS code stays verified in this browser's session
+# for a while, so a form sent back for another reason need not ask again.
+VERIFIED_KEY, VERIFIED_SECONDS = "verified_phones", 30 * 60
+
+
+def _remember_verified(request: HttpRequest, digest: str) -> None:
+    verified = {d: t for d, t in request.session.get(VERIFIED_KEY, {}).items() if t > time.time()}
+    verified[digest] = time.time() + VERIFIED_SECONDS
+    request.session[VERIFIED_KEY] = verified
+
+
+def _verified_digests(request: HttpRequest) -> set[str]:
+    return {d for d, t in request.session.get(VERIFIED_KEY, {}).items() if t > time.time()}
+
+
+def _is_verified(request: HttpRequest, phone: str) -> bool:
+    try:
+        return phone_digest(services.mobile_number(phone)) in _verified_digests(request)
+    except ValidationError:
+        return False
+
+
+def _code_step(request: HttpRequest, op: str, phone: str, code: str, errors: dict) -> tuple[str, int]:
+    """Send or check an SMS code for ``phone``; returns a notice and the
+    HTTP status to answer with; errors go into ``errors``."""
+    if op == "send_code":
+        try:
+            services.send_code(phone=phone, ip=client_ip(request))
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+            return "", 400
+        except services.TooMany as exc:
+            errors["code"] = [f"发送太频繁，请 {exc.wait} 秒后再试 / too many codes, retry in {exc.wait} s"]
+            return "", 429
+        except services.SmsUnavailable:
+            errors["code"] = [
+                "短信暂时发不出去，请稍后再试 / the SMS service is unavailable, try again later"
+            ]
+            return "", 503
+        return f"验证码已发送到 {mask_phone(phone)} / code sent", 200
+    if code and phone and not _is_verified(request, phone):
+        try:
+            _remember_verified(request, services.check_code(phone=phone, code=code))
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+            return "", 400
+    return "", 200
 
 
 @require_GET
@@ -64,45 +119,136 @@ def report(request: HttpRequest) -> HttpResponse:
     place = _place(request)
     if place is None:
         return redirect("choose-place")
-    families = Category.objects.filter(level=1, is_active=True).order_by("code")
-    form = {"key": uuid.uuid4().hex, "text": "", "family": "", "name": "", "phone": "", "consent": False}
-    errors = {}
+    form = dict.fromkeys(FORM_FIELDS, "") | {"key": uuid.uuid4().hex, "consent": False}
+    errors, notice, status = {}, "", 200
     if request.method == "POST":
-        form = {k: request.POST.get(k, "").strip() for k in ("key", "text", "family", "name", "phone")}
-        checks = [(REPORTS_PER_IP, client_ip(request)), (REPORTS_PER_PHONE, form["phone"])]
-        if refused := _limited(request, *checks):
-            return refused
+        form = {k: request.POST.get(k, "").strip()[:2000] for k in FORM_FIELDS}
         form["consent"] = request.POST.get("consent") == "on"
-        files = request.FILES.getlist("photos")
-        photos = []
-        if len(files) > MAX_PHOTOS:
-            errors["photos"] = [f"最多 {MAX_PHOTOS} 张照片 / at most {MAX_PHOTOS} photos"]
-        for upload in files[:MAX_PHOTOS]:
-            try:
-                photos.append(process_photo(upload.read(), name=upload.name))
-            except PhotoRefused as exc:
-                errors.setdefault("photos", []).append(str(exc))
-        if not form["text"]:
+        op = request.POST.get("op", "submit")
+        if op == "submit":
+            checks = [(REPORTS_PER_IP, client_ip(request)), (REPORTS_PER_PHONE, form["phone"])]
+            if refused := _limited(request, *checks):
+                return refused
+        services.drop_staged_photos(key=form["key"], ids=_ints(request.POST.getlist("drop")))
+        photos = _photos(request, StagedPhoto.objects.filter(key=form["key"]).count(), errors)
+        place = _located(form, place, errors)
+        notice, status = _code_step(request, op, form["phone"], form["code"], errors)
+        if op == "submit" and not form["text"]:
             errors["text"] = ["请写下遇到的问题 / please describe the problem"]
-        if not errors:
+        if op == "submit" and not errors:
             try:
-                case = services.submit_report(place=place, photos=photos, **form)
+                case = services.submit_report(
+                    place=place,
+                    photos=photos,
+                    verified=_is_verified(request, form["phone"]),
+                    **{k: form[k] for k in ("key", "text", "family", "name", "phone", "consent")},
+                )
             except (ValidationError, PermissionDenied) as exc:
                 errors = getattr(exc, "message_dict", {"detail": [str(exc)]})
             else:
-                return redirect("receipt", code=services.tracking_code(case))
-    nearby = [(c, services.me_too_code(c)) for c in services.nearby_open_reports(place)]
-    context = {"place": place, "families": families, "form": form, "errors": errors, "nearby": nearby,
-               "p": request.GET.get("p", ""), "village": request.GET.get("village", "")}  # fmt: skip
-    return render(request, "intake/report.html", context, status=400 if errors else 200)
+                return redirect("receipt", code=tracking_code(case))
+        services.stage_photos(key=form["key"], photos=photos)  # not lost while the form goes back
+        status = 400 if errors and status == 200 else status
+    nearby = [
+        (c, services.me_too_code(c)) for c in selectors.nearby_open_reports(place, family=form["family"])
+    ]
+    context = {
+        "place": place,
+        "families": Category.objects.filter(level=1, is_active=True).order_by("code"),
+        "form": form,
+        "errors": errors,
+        "notice": notice,
+        "verified": _is_verified(request, form["phone"]),
+        "staged": StagedPhoto.objects.filter(key=form["key"]).values_list("pk", flat=True),
+        "nearby": nearby,
+        "max_photos": MAX_PHOTOS,
+        "map_tile_url": settings.MAP_TILE_URL,
+    }
+    return render(request, "intake/report.html", context, status=status)
 
 
-def _place(request: HttpRequest):
+def _ints(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()]
+
+
+def _photos(request: HttpRequest, staged: int, errors: dict) -> list[Photo]:
+    """The uploaded photos that pass; each refused one gets its message."""
+    files = request.FILES.getlist("photos")
+    room = MAX_PHOTOS - staged
+    if len(files) > room:
+        errors["photos"] = [f"最多 {MAX_PHOTOS} 张照片 / at most {MAX_PHOTOS} photos"]
+    photos = []
+    for upload in files[: max(room, 0)]:
+        try:
+            photos.append(process_photo(upload.read(), name=upload.name))
+        except PhotoRefused as exc:
+            errors.setdefault("photos", []).append(str(exc))
+    return photos
+
+
+def _located(form: dict, place: selectors.Place, errors: dict) -> selectors.Place:
+    """The place of the phone's location or the pin, when one was given."""
+    if not (form["lon"] or form["lat"]):
+        return place
+    try:
+        lon, lat = float(form["lon"]), float(form["lat"])
+    except ValueError:
+        lon = lat = float("nan")
+    located = selectors.place_at(lon, lat) if -180 <= lon <= 180 and -90 <= lat <= 90 else None
+    if located is None:
+        errors["location"] = ["这个位置不在本市辖区内，请重新选择 / the location is outside the jurisdiction"]
+        form["lon"] = form["lat"] = ""
+        return place
+    return located
+
+
+def _place(request: HttpRequest) -> selectors.Place | None:
     if token := request.GET.get("p"):
         return services.place_from_token(token)
     if village := request.GET.get("village"):
-        return services.place_of(PlaceKind.VILLAGE, village)
+        return selectors.place_of(PlaceKind.VILLAGE, village)
+    if at := request.GET.get("at"):  # lon,lat from the phone, on the choose page
+        try:
+            lon, lat = (float(v) for v in at.split(","))
+        except ValueError:
+            return None
+        return selectors.place_at(lon, lat)
     return None
+
+
+@require_GET
+def staged_photo(request: HttpRequest, key: str, pk: int) -> HttpResponse:
+    photo = StagedPhoto.objects.filter(key=key, pk=pk).values_list("thumbnail", flat=True).first()
+    if photo is None:
+        raise Http404("没有这张照片 / no such photo")
+    response = HttpResponse(bytes(photo), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_GET
+def village_map(request: HttpRequest, code: str) -> HttpResponse:
+    """The grid outlines of a village for the pin map."""
+    if refused := _limited(request, (PAGES_PER_IP, client_ip(request))):
+        return refused
+    body = selectors.village_map(code)
+    if body is None:
+        raise Http404("没有这个村(社区) / no such village")
+    response = JsonResponse(body, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_POST
+def sms_code(request: HttpRequest) -> HttpResponse:
+    """Send an SMS code from a script, without sending the whole form."""
+    errors: dict = {}
+    notice, status = _code_step(request, "send_code", request.POST.get("phone", "").strip(), "", errors)
+    if errors:
+        return JsonResponse(
+            {"error": " ".join(m for messages in errors.values() for m in messages)}, status=status
+        )
+    return JsonResponse({"message": notice})
 
 
 @require_GET
@@ -122,7 +268,7 @@ def choose_place(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def receipt(request: HttpRequest, code: str) -> HttpResponse:
-    case = services.case_from_tracking(code)
+    case = case_from_tracking(code)
     if case is None:
         raise Http404("回执无效 / unknown receipt")
     track_url = request.build_absolute_uri(reverse("track", args=[code]))
@@ -134,7 +280,7 @@ REPORTER_ACTIONS = ("rate", "reopen", "follow_up")
 
 @require_GET
 def track_photo(request: HttpRequest, code: str, attachment_id: int) -> HttpResponse:
-    case = services.case_from_tracking(code)
+    case = case_from_tracking(code)
     if case is None:
         raise Http404("查询码无效 / unknown tracking code")
     return photo_response(case, attachment_id, thumb=request.GET.get("thumb") == "1")
@@ -143,10 +289,10 @@ def track_photo(request: HttpRequest, code: str, attachment_id: int) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest, code: str) -> HttpResponse:
     """The public course of the case; the reporter may rate it, ask once to
-    reopen it if not solved, and add information for the handling unit."""
+    reopen it if not solved, and add a note or photos for the handling unit."""
     if refused := _limited(request, (PAGES_PER_IP, client_ip(request))):
         return refused
-    case = services.case_from_tracking(code)
+    case = case_from_tracking(code)
     if case is None:
         raise Http404("查询码无效 / unknown tracking code")
     errors, status = {}, 200
@@ -157,13 +303,25 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
         data = {k: request.POST.get(k, "") for k in ("note", "reason", "satisfaction")}
         data["solved"] = request.POST.get("solved") == "yes"
         try:
-            perform(
-                name, case=case, user=case_services.REPORTER, data={k: v for k, v in data.items() if v != ""}
-            )
+            if name == "follow_up":
+                photos = _photos(request, 0, errors)
+                if errors:
+                    raise ValidationError(errors)
+                case_services.follow_up(
+                    case=case,
+                    by=case_services.REPORTER,
+                    note=data["note"],
+                    photos=[(p.jpeg, p.thumbnail, p.width, p.height) for p in photos],
+                )
+            else:
+                data = {k: v for k, v in data.items() if v != ""}
+                perform(name, case=case, user=case_services.REPORTER, data=data)
         except InputError as exc:
             errors, status = exc.detail, 400
-        except (ValidationError, PermissionDenied) as exc:
-            errors, status = getattr(exc, "message_dict", {"detail": [str(exc)]}), 409
+        except ValidationError as exc:
+            errors, status = getattr(exc, "message_dict", {"detail": exc.messages}), 400
+        except PermissionDenied as exc:
+            errors, status = {"detail": [str(exc)]}, 409
         else:
             return redirect("track", code=code)
     allowed = [
@@ -181,7 +339,28 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "intake/track.html", context, status=status)
 
 
-ME_TOO_PER_IP = Limit("me-too-ip", 30, 3600)
+@require_http_methods(["GET", "POST"])
+def my_reports(request: HttpRequest) -> HttpResponse:
+    """Follow one's reports on any phone: prove the number with an SMS code,
+    then see every report filed with that verified number (或输入查询码)."""
+    if refused := _limited(request, (PAGES_PER_IP, client_ip(request))):
+        return refused
+    errors, notice, status = {}, "", 200
+    phone, code = request.POST.get("phone", "").strip(), request.POST.get("code", "").strip()
+    if request.method == "POST":
+        if receipt_code := request.POST.get("tracking", "").strip():
+            if case_from_tracking(receipt_code) is not None:
+                return redirect("track", code=receipt_code)
+            errors["tracking"], status = ["查询码不对 / unknown tracking code"], 404
+        else:
+            op = request.POST.get("op", "verify")
+            if op == "verify" and not code:
+                errors["code"], status = ["请填写验证码 / enter the code"], 400
+            else:
+                notice, status = _code_step(request, op, phone, code, errors)
+    cases = [(c, tracking_code(c)) for c in selectors.cases_of_verified_phones(_verified_digests(request))]
+    context = {"errors": errors, "notice": notice, "phone": phone, "cases": cases}
+    return render(request, "intake/my_reports.html", context, status=status)
 
 
 @require_http_methods(["POST"])

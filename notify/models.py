@@ -11,9 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
+    # None for a message to someone without an account (a verified reporter):
+    # it has no inbox, only its deliveries.
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("接收人"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="notifications",
     )
@@ -50,7 +54,9 @@ class DeliveryState(models.TextChoices):
 class Delivery(models.Model):
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries")
     channel = models.CharField(_("渠道"), max_length=20)  # sms, email, webhook …
-    address = models.CharField(_("地址"), max_length=200)
+    address = models.CharField(_("地址"), max_length=200)  # masked when secret_address is set
+    # A reporter's phone stays encrypted (changan.crypto) until the moment of sending.
+    secret_address = models.BinaryField(null=True, blank=True, editable=False)
     state = models.CharField(
         _("状态"), max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
     )

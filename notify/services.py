@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from changan import bulk, clock
+from changan import bulk, clock, crypto
 from notify.models import Delivery, DeliveryState, Notification
 
 
@@ -53,8 +53,27 @@ def notify_many(messages: Sequence[Message]) -> list[Notification]:
     return notes
 
 
+def notify_phone(
+    *, phone_encrypted: bytes, masked: str, title: str, body: str, kind: str, case=None
+) -> Notification:
+    """An SMS to someone without an account (a verified reporter), through
+    the same outbox; the number is decrypted only when it is sent."""
+    note = Notification.objects.create(
+        recipient=None, case=case, kind=kind, title=title, body=body, created_at=clock.now()
+    )
+    Delivery.objects.create(
+        notification=note, channel="sms", address=masked, secret_address=phone_encrypted,
+        next_attempt_at=note.created_at,
+    )  # fmt: skip
+    return note
+
+
 def _address(user, channel: str) -> str:
     return {"sms": user.phone, "email": user.email}.get(channel, "")
+
+
+def backend_for(channel: str):
+    return import_string(settings.NOTIFY_BACKENDS[channel])()
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -82,13 +101,11 @@ def deliver_due(*, limit: int = 200, now: dt.datetime | None = None) -> dict[str
                 break
             backend = backends.get(delivery.channel)
             if backend is None:
-                backend = backends[delivery.channel] = import_string(
-                    settings.NOTIFY_BACKENDS[delivery.channel]
-                )()
+                backend = backends[delivery.channel] = backend_for(delivery.channel)
             delivery.attempts += 1
             try:
                 backend.send(
-                    address=delivery.address,
+                    address=crypto.decrypt(delivery.secret_address) or delivery.address,
                     title=delivery.notification.title,
                     body=delivery.notification.body,
                     idempotency_key=f"changan-delivery-{delivery.pk}",

@@ -5,8 +5,9 @@ import re
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from cases import contact, services
+from cases import services
 from cases.models import CaseEvent, Status
+from changan import crypto
 from notify.models import Notification
 
 
@@ -32,7 +33,7 @@ def test_the_reporters_phone_is_stored_encrypted_and_shown_masked(new_case):
     case = new_case()
     assert case.reporter_phone_masked == "138****5678"
     assert b"13812345678" not in bytes(case.reporter_phone_encrypted)
-    assert contact.decrypt(case.reporter_phone_encrypted) == "13812345678"
+    assert crypto.decrypt(case.reporter_phone_encrypted) == "13812345678"
 
 
 @pytest.mark.django_db

@@ -5,8 +5,9 @@ import pytest
 
 from cases import services as case_services
 from cases.models import Case, CaseEvent, Category, Status
+from cases.tracking import tracking_code
 from intake.models import PlaceKind
-from intake.services import place_from_token, place_token, submit_report, tracking_code
+from intake.services import place_from_token, place_token, submit_report
 from notify.models import Notification
 from orgs.models import OrgUnit
 

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections, connection
 
 from cases.services import sweep_timers
+from intake.services import purge_expired
 from notify.services import deliver_due
 
 log = logging.getLogger("changan.worker")
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             try:
                 timers = sweep_timers()
                 sent = deliver_due()
+                purge_expired()
             except DatabaseError as exc:
                 # A lost connection or a deadlock victim: the transaction rolled
                 # back, nothing was half done; log it and try again next pass.

@@ -1,0 +1,115 @@
+"""Public reads for the resident's pages: places (by code, by point), the
+pin map of a village, and open reports nearby."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from shapely.geometry import mapping
+
+from cases.models import OPEN_STATUSES, Case
+from changan import clock
+from intake.models import PlaceKind, Site
+from regions.models import Area, AreaLevel, Grid
+from regions.services import locate_grid
+
+
+@dataclass(frozen=True)
+class Place:
+    kind: str
+    ref: str
+    name: str
+    area_code: str
+    lon: float | None
+    lat: float | None
+
+
+def place_of(kind: str, ref: str) -> Place | None:
+    if kind == PlaceKind.GRID:
+        grid = Grid.objects.filter(code=ref).select_related("village").first()
+        if grid:
+            return Place(
+                kind,
+                ref,
+                f"{grid.village.name} · {grid.name}",
+                grid.village_id,
+                grid.centroid_lon,
+                grid.centroid_lat,
+            )
+    elif kind == PlaceKind.VILLAGE:
+        village = Area.objects.filter(code=ref, level=AreaLevel.VILLAGE).first()
+        if village:
+            return Place(kind, ref, village.name, village.code, None, None)
+    elif kind == PlaceKind.SITE and ref.isdigit():
+        site = Site.objects.filter(pk=int(ref)).select_related("grid").first()
+        if site:
+            return Place(kind, ref, site.name, site.grid.village_id, site.lon, site.lat)
+    return None
+
+
+def place_at(lon: float, lat: float) -> Place | None:
+    """The place at a point from the phone's location or a pin on the map:
+    the grid it lies in, or None outside the jurisdiction."""
+    code = locate_grid(lon, lat)
+    grid = Grid.objects.filter(code=code).select_related("village").first() if code else None
+    if grid is None:
+        return None
+    return Place(PlaceKind.GRID, grid.code, f"{grid.village.name} · {grid.name}", grid.village_id, lon, lat)
+
+
+def village_map(code: str) -> dict | None:
+    """A village's outline and grid polygons for the pin map (names and
+    shapes only: what a printed poster shows anyway)."""
+    village = Area.objects.filter(code=code, level=AreaLevel.VILLAGE).first()
+    if village is None:
+        return None
+    grids = [
+        {"type": "Feature", "properties": {"code": g.code, "name": g.name}, "geometry": mapping(g.boundary)}
+        for g in Grid.objects.filter(village=village).exclude(boundary=None).order_by("code")
+    ]
+    outline = mapping(village.boundary) if village.boundary is not None else None
+    return {"type": "FeatureCollection", "features": grids, "outline": outline}
+
+
+def nearby_open_reports(
+    place: Place, *, family: str = "", meters: float = 250, days: int = 30, limit: int = 5
+) -> list[Case]:
+    """Open reports within ``meters`` of the place in the last ``days``,
+    nearest first; only of the category family ``family`` when one is given."""
+    if place.lon is None or place.lat is None:
+        return []
+    lat_pad = meters / 111_320
+    lon_pad = meters / (111_320 * math.cos(math.radians(place.lat)))
+    since = clock.now() - dt.timedelta(days=days)
+    candidates = Case.objects.filter(
+        status__in=OPEN_STATUSES,
+        received_at__gte=since,
+        lat__range=(place.lat - lat_pad, place.lat + lat_pad),
+        lon__range=(place.lon - lon_pad, place.lon + lon_pad),
+    ).select_related("category")
+    if family:
+        candidates = candidates.filter(category__code__startswith=family)
+    scored = sorted(
+        ((_metres(place.lon, place.lat, c.lon, c.lat), c) for c in candidates), key=lambda pair: pair[0]
+    )
+    return [c for d, c in scored if d <= meters][:limit]
+
+
+def _metres(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance (haversine), metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))
+
+
+def cases_of_verified_phones(digests: set[str], *, limit: int = 50) -> list[Case]:
+    """The reports filed with a phone number proven by an SMS code."""
+    if not digests:
+        return []
+    rows = Case.objects.filter(reporter_phone_digest__in=digests, reporter_verified=True)
+    return list(rows.order_by("-received_at")[:limit])
