@@ -7,6 +7,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from django.db.models import Q
 from shapely.geometry import mapping
 
 from cases.models import OPEN_STATUSES, Case
@@ -77,7 +78,8 @@ def nearby_open_reports(
     place: Place, *, family: str = "", meters: float = 250, days: int = 30, limit: int = 5
 ) -> list[Case]:
     """Open reports within ``meters`` of the place in the last ``days``,
-    nearest first; only of the category family ``family`` when one is given."""
+    nearest first; with ``family``, only that category family's (and
+    unclassified) reports."""
     if place.lon is None or place.lat is None:
         return []
     lat_pad = meters / 111_320
@@ -90,7 +92,8 @@ def nearby_open_reports(
         lon__range=(place.lon - lon_pad, place.lon + lon_pad),
     ).select_related("category")
     if family:
-        candidates = candidates.filter(category__code__startswith=family)
+        # Reports nobody has classified yet may be the same thing too.
+        candidates = candidates.filter(Q(category__code__startswith=family) | Q(category=None))
     scored = sorted(
         ((_metres(place.lon, place.lat, c.lon, c.lat), c) for c in candidates), key=lambda pair: pair[0]
     )

@@ -191,33 +191,40 @@ def send_code(*, phone: str, ip: str) -> PhoneCheck:
     return check
 
 
-@transaction.atomic
+TOO_MANY_TRIES = "验证码错误次数过多，请重新获取 / too many wrong tries, request a new code"
+
+
 def check_code(*, phone: str, code: str) -> str:
     """The phone's digest when ``code`` is the one last sent to it; a wrong
-    code uses up one of the tries."""
+    code uses up one of the tries (committed even though the check fails)."""
     digest = contact.phone_digest(mobile_number(phone))
     now = clock.now()
-    check = (
-        PhoneCheck.objects.select_for_update()
-        .filter(phone_digest=digest, used_at=None, expires_at__gt=now)
-        .order_by("-sent_at")
-        .first()
-    )
-    if check is None:
-        raise ValidationError({"code": "请先获取验证码（或已过期）/ request a code first (or it expired)"})
-    if check.attempts >= CODE_TRIES:
-        raise ValidationError(
-            {"code": "验证码错误次数过多，请重新获取 / too many wrong tries, request a new code"}
+    with transaction.atomic():
+        check = (
+            PhoneCheck.objects.select_for_update()
+            .filter(phone_digest=digest, used_at=None, expires_at__gt=now)
+            .order_by("-sent_at")
+            .first()
         )
-    given = crypto.digest("sms-code", f"{digest}:{code.strip()}")
-    if not constant_time_compare(given, check.code_digest):
-        check.attempts += 1
-        check.save(update_fields=["attempts"])
-        left = CODE_TRIES - check.attempts
+        if check is None:
+            raise ValidationError(
+                {"code": "请先获取验证码（或已过期）/ request a code first (or it expired)"}
+            )
+        if check.attempts >= CODE_TRIES:
+            raise ValidationError({"code": TOO_MANY_TRIES})
+        right = constant_time_compare(
+            crypto.digest("sms-code", f"{digest}:{code.strip()}"), check.code_digest
+        )
+        if right:
+            check.used_at = now
+        else:
+            check.attempts += 1
+        check.save(update_fields=["used_at", "attempts"])
+    if right:
+        return digest
+    if left := CODE_TRIES - check.attempts:
         raise ValidationError({"code": f"验证码不对，还可以试 {left} 次 / wrong code, {left} tries left"})
-    check.used_at = now
-    check.save(update_fields=["used_at"])
-    return digest
+    raise ValidationError({"code": TOO_MANY_TRIES})
 
 
 def purge_expired(*, now: dt.datetime | None = None) -> int:

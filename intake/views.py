@@ -125,10 +125,8 @@ def report(request: HttpRequest) -> HttpResponse:
         form = {k: request.POST.get(k, "").strip()[:2000] for k in FORM_FIELDS}
         form["consent"] = request.POST.get("consent") == "on"
         op = request.POST.get("op", "submit")
-        if op == "submit":
-            checks = [(REPORTS_PER_IP, client_ip(request)), (REPORTS_PER_PHONE, form["phone"])]
-            if refused := _limited(request, *checks):
-                return refused
+        if op == "submit" and (refused := _limited(request, (REPORTS_PER_IP, client_ip(request)))):
+            return refused
         services.drop_staged_photos(key=form["key"], ids=_ints(request.POST.getlist("drop")))
         photos = _photos(request, StagedPhoto.objects.filter(key=form["key"]).count(), errors)
         place = _located(form, place, errors)
@@ -136,6 +134,9 @@ def report(request: HttpRequest) -> HttpResponse:
         if op == "submit" and not form["text"]:
             errors["text"] = ["请写下遇到的问题 / please describe the problem"]
         if op == "submit" and not errors:
+            # Per phone, only reports that would be filed count (not typing mistakes).
+            if refused := _limited(request, (REPORTS_PER_PHONE, form["phone"])):
+                return refused
             try:
                 case = services.submit_report(
                     place=place,

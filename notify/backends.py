@@ -29,6 +29,16 @@ class EmailBackend:
         send_mail(title, body, None, [address], fail_silently=False)
 
 
+class MemoryBackend:
+    """Keeps sent messages in ``MemoryBackend.outbox`` (like Django's locmem
+    mail backend): for tests and for trying a gateway configuration."""
+
+    outbox: list[dict] = []
+
+    def send(self, *, address: str, title: str, body: str, idempotency_key: str) -> None:
+        self.outbox.append({"address": address, "title": title, "body": body, "key": idempotency_key})
+
+
 class FailingBackend:
     """Always fails: for tests of the retry path."""
 

@@ -1,16 +1,19 @@
 """Photos: only real images, EXIF (with GPS) stripped, limits, bombs refused;
 a refused photo loses nothing else the person typed."""
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from cases.models import Attachment, Case
+from cases.tracking import tracking_code
 from intake import photos
-from intake.models import PlaceKind
-from intake.services import place_token
+from intake.models import PlaceKind, StagedPhoto
+from intake.services import place_token, purge_expired
 
 
 def jpeg_with_gps() -> bytes:
@@ -87,13 +90,50 @@ def test_photos_arrive_with_the_report_and_are_served_only_to_those_who_may_see_
 
 
 @pytest.mark.django_db
-def test_a_refused_photo_keeps_the_rest_of_the_form(client, token):
+def test_a_refused_photo_keeps_the_rest_of_the_form_and_the_good_photos(client, token):
     bad = SimpleUploadedFile("fake.jpg", b"not an image" * 20, content_type="image/jpeg")
-    response = client.post(f"/report/?p={token}", {**form(), "photos": [bad]})
+    good = [SimpleUploadedFile(f"{i}.jpg", jpeg_with_gps(), content_type="image/jpeg") for i in range(2)]
+    response = client.post(f"/report/?p={token}", {**form(), "photos": [bad, *good]})
     assert response.status_code == 400
     page = response.content.decode()
     assert "fake.jpg" in page and "井盖丢了" in page and "13500003333" in page
     assert not Case.objects.filter(description="井盖丢了").exists()
+    staged = list(StagedPhoto.objects.filter(key="p-1").values_list("pk", flat=True))
+    assert len(staged) == 2 and all(f"/report/photos/p-1/{pk}/" in page for pk in staged)
+    assert client.get(f"/report/photos/p-1/{staged[0]}/")["Content-Type"] == "image/jpeg"
+    assert client.get(f"/report/photos/other-key/{staged[0]}/").status_code == 404
+    # The person drops one of the kept photos and sends the form again, with no new file.
+    response = client.post(f"/report/?p={token}", {**form(), "drop": [staged[0]]})
+    assert response.status_code == 302
+    case = Case.objects.get(description="井盖丢了")
+    assert Attachment.objects.filter(case=case).count() == 1
+    assert not StagedPhoto.objects.filter(key="p-1").exists()
+
+
+@pytest.mark.django_db
+def test_kept_photos_of_abandoned_forms_are_purged_after_a_day(client, token):
+    bad = SimpleUploadedFile("fake.jpg", b"not an image" * 20, content_type="image/jpeg")
+    good = SimpleUploadedFile("ok.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    client.post(f"/report/?p={token}", {**form(key="gone"), "photos": [bad, good]})
+    assert purge_expired(now=timezone.now()) == 0
+    assert purge_expired(now=timezone.now() + dt.timedelta(days=1, minutes=1)) == 1
+    assert not StagedPhoto.objects.filter(key="gone").exists()
+
+
+@pytest.mark.django_db
+def test_the_reporter_adds_a_photo_later_and_the_handling_unit_sees_it(client, client_for, token):
+    client.post(f"/report/?p={token}", form())
+    case = Case.objects.get(description="井盖丢了")
+    track = f"/track/{tracking_code(case)}/"
+    photo = SimpleUploadedFile("later.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    response = client.post(track, {"action": "follow_up", "note": "", "photos": [photo]})
+    assert response.status_code == 302
+    (attachment,) = Attachment.objects.filter(case=case)
+    assert case.events.filter(action="follow_up", data__photos=1).exists()
+    page = client_for("dispatcher_410611").get(f"/cases/{case.pk}/").content.decode()
+    assert f"/cases/{case.pk}/photos/{attachment.pk}/" in page
+    empty = client.post(track, {"action": "follow_up", "note": ""})
+    assert empty.status_code == 400 and "add a note or a photo" in empty.content.decode()
 
 
 @pytest.mark.django_db
