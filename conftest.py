@@ -69,6 +69,7 @@ def demo_server(tmp_path_factory):
 
     with live_server(tmp_path_factory.mktemp("server-var"), cases=200) as server:
         DEMO_SERVER["manage"] = server.manage
+        DEMO_SERVER["outbox"] = server.var / "outbox.jsonl"
         yield server.url
 
 

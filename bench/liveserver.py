@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 class LiveServer:
     url: str
     env: dict
+    var: Path
 
     def manage(self, *args: str) -> str:
         command = [sys.executable, str(ROOT / "manage.py"), *args]
@@ -40,8 +41,11 @@ def live_server(var: Path, *, cases: int = 200) -> Iterator[LiveServer]:
         "CHANGAN_VAR_DIR": str(var),
         "DATABASE_URL": f"sqlite:///{var / 'changan.sqlite3'}",
         "DEBUG": "false",
+        # SMS (codes, reporter notifications) land in a file the tests can read.
+        "NOTIFY_SMS_BACKEND": "notify.backends.FileBackend",
+        "NOTIFY_FILE_PATH": str(var / "outbox.jsonl"),
     }
-    server = LiveServer(url="", env=env)
+    server = LiveServer(url="", env=env, var=var)
     server.manage("migrate", "--no-input", "-v0")
     server.manage("load_demo", "--no-progress", "--cases", str(cases))
     server.manage("collectstatic", "--no-input", "-v0")

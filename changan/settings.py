@@ -247,6 +247,7 @@ NOTIFY_BACKENDS = {
     "email": env.str("NOTIFY_EMAIL_BACKEND", default="notify.backends.EmailBackend"),
     "webhook": env.str("NOTIFY_WEBHOOK_BACKEND", default="notify.backends.ConsoleBackend"),
 }
+NOTIFY_FILE_PATH = env.str("NOTIFY_FILE_PATH", default=str(VAR_DIR / "outbox.jsonl"))  # FileBackend
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=6)
 # Reporters who verified their phone get an SMS on each public step of their case.
 NOTIFY_REPORTERS = env.bool("NOTIFY_REPORTERS", default=True)

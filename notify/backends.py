@@ -4,8 +4,10 @@ settings.NOTIFY_BACKENDS; a city plugs in its SMS gateway here."""
 
 from __future__ import annotations
 
+import json
 import logging
 
+from django.conf import settings
 from django.core.mail import send_mail
 
 log = logging.getLogger("changan.notify")
@@ -37,6 +39,16 @@ class MemoryBackend:
 
     def send(self, *, address: str, title: str, body: str, idempotency_key: str) -> None:
         self.outbox.append({"address": address, "title": title, "body": body, "key": idempotency_key})
+
+
+class FileBackend:
+    """Appends each message as a JSON line to settings.NOTIFY_FILE_PATH: to
+    see what a gateway would be sent (demos, browser tests)."""
+
+    def send(self, *, address: str, title: str, body: str, idempotency_key: str) -> None:
+        line = json.dumps({"address": address, "title": title, "body": body, "key": idempotency_key})
+        with open(settings.NOTIFY_FILE_PATH, "a", encoding="utf-8") as out:
+            out.write(line + "\n")
 
 
 class FailingBackend:
