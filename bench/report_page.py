@@ -54,7 +54,7 @@ def measure(browser, base: str, path: str, *, slow: bool, submit: bool) -> tuple
     if submit:
         page.fill("#text", "小区东门路灯坏了一周，晚上很黑")
         page.check("input[name=consent]")
-        page.click("#report-form button[type=submit]")
+        page.click("#submit")
         page.wait_for_selector("#number")
     else:
         page.wait_for_load_state("load")

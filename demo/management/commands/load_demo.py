@@ -1,7 +1,11 @@
 import time
 
 from demo.services import DEMO_PASSWORD, load_demo_city
+from intake.models import PlaceKind
+from intake.services import place_token
 from regions.management.base import PlaceCommand
+
+DEMO_QR_GRID = "410611101001001"
 
 
 class Command(PlaceCommand):
@@ -28,3 +32,9 @@ class Command(PlaceCommand):
         self.stdout.write(self.style.SUCCESS(f"演示账号 demo logins（密码 password: {DEMO_PASSWORD}）"))
         for login in report.logins:
             self.stdout.write(f"  {login.username:<22} {login.role:<12} {login.unit}")
+        token = place_token(PlaceKind.GRID, DEMO_QR_GRID)
+        self.stdout.write(
+            self.style.SUCCESS("居民扫码上报 a resident's QR code (刘寨社区第1网格): ")
+            + f"http://127.0.0.1:8000/q/{token}/\n"
+            "  短信（含验证码）写在服务器输出里 / SMS, codes included, are printed in the server's output"
+        )
