@@ -62,7 +62,10 @@ class Reassign(Reason):
 
 
 class FollowUp(serializers.Serializer):
-    note = serializers.CharField(label="补充内容", max_length=2000)
+    # Required by the service unless photos come with it (the tracking page).
+    note = serializers.CharField(
+        label="补充内容", max_length=2000, required=False, allow_blank=True, default=""
+    )
 
 
 class ContactNote(serializers.Serializer):

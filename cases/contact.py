@@ -8,6 +8,7 @@ import re
 from changan import crypto
 
 PHONE_RE = re.compile(r"^\+?\d[\d\- ]{5,19}$")
+MAINLAND_MOBILE_RE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
 
 
 def mask_phone(phone: str) -> str:
@@ -19,10 +20,19 @@ def mask_phone(phone: str) -> str:
 
 
 def normalise_phone(phone: str) -> str:
+    """One written form per number: spaces and dashes dropped, a mainland
+    mobile without its +86, so digests and limits match however it is typed."""
     phone = phone.strip()
     if phone and not PHONE_RE.match(phone):
         raise ValueError("电话号码格式不对 / malformed phone number")
-    return re.sub(r"[\s\-]", "", phone)
+    phone = re.sub(r"[\s\-]", "", phone)
+    mobile = MAINLAND_MOBILE_RE.match(phone)
+    return mobile.group(1) if mobile else phone
+
+
+def is_mobile(phone: str) -> bool:
+    """``phone`` (normalised) can receive SMS: an 11-digit mainland mobile."""
+    return bool(MAINLAND_MOBILE_RE.match(phone)) and len(phone) == 11
 
 
 def phone_digest(phone: str) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -50,7 +51,7 @@ from cases.models import (
     Urgency,
 )
 from cases.selectors import PUBLIC_EVENTS
-from cases.tracking import tracking_url
+from cases.tracking import my_reports_url
 from changan import bulk, clock, crypto
 from notify.services import Message, notify, notify_many, notify_phone
 from orgs.models import OrgUnit, OrgUnitKind
@@ -301,10 +302,15 @@ def _tell_reporter(case: Case, event: CaseEvent) -> None:
         phone_encrypted=case.reporter_phone_encrypted,
         masked=case.reporter_phone_masked,
         title="【长安】诉求进展",
-        body=f"您反映的问题（编号{case.number}）{step}。查看进度：{tracking_url(case)}",
+        body=_reporter_sms(case, step),
         kind=f"reporter_{event.action}",
         case=case,
     )
+
+
+def _reporter_sms(case: Case, step: str) -> str:
+    text = f"您反映的问题（编号{case.number}）{step}。"
+    return text + f"查看进度：{url}" if (url := my_reports_url()) else text
 
 
 def _when(value: dt.datetime) -> str:
@@ -1290,9 +1296,7 @@ def _sweep_whistles(now: dt.datetime, batch: int) -> int:
 
 
 @transaction.atomic
-def follow_up(
-    *, case: Case, by, note: str = "", photos: Sequence[tuple[bytes, bytes, int, int]] = ()
-) -> Case:
+def follow_up(*, case: Case, by, note: str = "", photos: Sequence[ProcessedPhoto] = ()) -> Case:
     """补充说明: the reporter adds a note or photos; they reach the handling
     unit (or, before dispatch, the dispatchers)."""
     _require(note.strip() or photos, "请写下补充内容或附上照片 / add a note or a photo")
@@ -1311,15 +1315,25 @@ def follow_up(
     return case
 
 
-def add_photos(*, case: Case, photos: Sequence[tuple[bytes, bytes, int, int]], source: str) -> list:
-    """Store processed photos (JPEG, thumbnail, width, height) on the case;
-    call inside the transaction that creates or changes the case."""
+class ProcessedPhoto(Protocol):
+    """A photo already checked and re-encoded (intake.photos.Photo, or one
+    kept with a form): JPEG bytes, a JPEG thumbnail, pixel size."""
+
+    jpeg: bytes | memoryview
+    thumbnail: bytes | memoryview
+    width: int
+    height: int
+
+
+def add_photos(*, case: Case, photos: Sequence[ProcessedPhoto], source: str) -> list:
+    """Store processed photos on the case; call inside the transaction that
+    creates or changes the case."""
     stored = []
-    for i, (jpeg, thumb, width, height) in enumerate(photos, start=1):
+    for i, photo in enumerate(photos, start=1):
         stem = f"{source}-{clock.now():%H%M%S}-{i}"
-        attachment = Attachment(case=case, width=width, height=height, source=source)
-        attachment.image.save(f"{stem}.jpg", ContentFile(jpeg), save=False)
-        attachment.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(thumb), save=False)
+        attachment = Attachment(case=case, width=photo.width, height=photo.height, source=source)
+        attachment.image.save(f"{stem}.jpg", ContentFile(bytes(photo.jpeg)), save=False)
+        attachment.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(bytes(photo.thumbnail)), save=False)
         attachment.save()
         stored.append(attachment)
     return stored

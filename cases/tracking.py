@@ -24,6 +24,10 @@ def case_from_tracking(code: str) -> Case | None:
     return Case.objects.filter(number=number).first()
 
 
-def tracking_url(case: Case) -> str:
-    """Absolute when the public address is configured (for SMS), else the path."""
-    return settings.CHANGAN_PUBLIC_URL.rstrip("/") + reverse("track", args=[tracking_code(case)])
+def my_reports_url() -> str:
+    """The public "find my reports" page (a verified phone gets in with a new
+    SMS code), or "" when the site's public address is not configured. SMS
+    carry this rather than a case's tracking link: that link is a bearer
+    credential, and messages are stored and shown to administrators."""
+    base = settings.CHANGAN_PUBLIC_URL.rstrip("/")
+    return base + reverse("my-reports") if base else ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
@@ -18,10 +19,13 @@ class Limit:
 
 
 def client_ip(request: HttpRequest) -> str:
-    # Behind the proxy (CHANGAN_HTTPS), the first X-Forwarded-For address is
-    # the client's; the proxy must set it (and drop what clients send).
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+    # Behind the proxy (TRUST_X_FORWARDED_FOR), the first X-Forwarded-For
+    # address is the client's; the proxy must set it (and drop what clients
+    # send). Without a proxy a client could write any address there.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
+    if forwarded and settings.TRUST_X_FORWARDED_FOR:
+        return forwarded
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def hit(limit: Limit, who: str) -> int | None:

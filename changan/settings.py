@@ -253,6 +253,11 @@ NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=6)
 NOTIFY_REPORTERS = env.bool("NOTIFY_REPORTERS", default=True)
 # Where residents reach the site (for links in SMS), e.g. https://12345.hebi.gov.cn
 CHANGAN_PUBLIC_URL = env.str("CHANGAN_PUBLIC_URL", default="")
+# SMS codes for all residents together, per hour (a ceiling on SMS pumping).
+SMS_CODES_PER_HOUR = env.int("SMS_CODES_PER_HOUR", default=1000)
+# Rate limits key on the client address; trust X-Forwarded-For only behind a
+# proxy that sets it (the production setup, CHANGAN_HTTPS).
+TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=HTTPS)
 
 # Open311 GeoReport v2: the jurisdiction ids this server answers to, the
 # contact in discovery, and the area a request without a point is filed under.

@@ -84,7 +84,7 @@ class StagedPhoto(models.Model):
     thumbnail = models.BinaryField()
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["pk"]
@@ -99,7 +99,7 @@ class PhoneCheck(models.Model):
 
     phone_digest = models.CharField(max_length=64, db_index=True)
     code_digest = models.CharField(max_length=64)
-    sent_at = models.DateTimeField()
+    sent_at = models.DateTimeField(db_index=True)
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)

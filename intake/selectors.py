@@ -31,18 +31,11 @@ def place_of(kind: str, ref: str) -> Place | None:
     if kind == PlaceKind.GRID:
         grid = Grid.objects.filter(code=ref).select_related("village").first()
         if grid:
-            return Place(
-                kind,
-                ref,
-                f"{grid.village.name} · {grid.name}",
-                grid.village_id,
-                grid.centroid_lon,
-                grid.centroid_lat,
-            )
+            return _in_grid(grid, grid.centroid_lon, grid.centroid_lat)
     elif kind == PlaceKind.VILLAGE:
         village = Area.objects.filter(code=ref, level=AreaLevel.VILLAGE).first()
         if village:
-            return Place(kind, ref, village.name, village.code, None, None)
+            return Place(kind, ref, village.name, village.code, village.centroid_lon, village.centroid_lat)
     elif kind == PlaceKind.SITE and ref.isdigit():
         site = Site.objects.filter(pk=int(ref)).select_related("grid").first()
         if site:
@@ -55,8 +48,10 @@ def place_at(lon: float, lat: float) -> Place | None:
     the grid it lies in, or None outside the jurisdiction."""
     code = locate_grid(lon, lat)
     grid = Grid.objects.filter(code=code).select_related("village").first() if code else None
-    if grid is None:
-        return None
+    return _in_grid(grid, lon, lat) if grid else None
+
+
+def _in_grid(grid: Grid, lon: float | None, lat: float | None) -> Place:
     return Place(PlaceKind.GRID, grid.code, f"{grid.village.name} · {grid.name}", grid.village_id, lon, lat)
 
 

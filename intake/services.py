@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -109,12 +109,7 @@ def submit_report(
             )
             Submission.objects.create(key=key, case=case)
             staged = StagedPhoto.objects.filter(key=key)
-            case_services.add_photos(
-                case=case,
-                photos=[(bytes(p.jpeg), bytes(p.thumbnail), p.width, p.height) for p in staged]
-                + [(p.jpeg, p.thumbnail, p.width, p.height) for p in photos],
-                source="reporter",
-            )
+            case_services.add_photos(case=case, photos=[*staged, *photos], source="reporter")
             staged.delete()
     except IntegrityError:  # the same key committed meanwhile by a parallel request
         return Submission.objects.get(key=key).case
@@ -140,7 +135,8 @@ CODE_TRIES = 5
 CODES_PER_PHONE_GAP = Limit("sms-gap", 1, 60)  # one a minute …
 CODES_PER_PHONE = Limit("sms-phone", 5, 3600)  # … five an hour
 CODES_PER_IP = Limit("sms-ip", 10, 3600)
-MOBILE_RE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
+# All codes together: a ceiling on what SMS pumping from many addresses can cost.
+CODES_PER_HOUR = Limit("sms-all", settings.SMS_CODES_PER_HOUR, 3600)
 
 
 class TooMany(Exception):
@@ -152,15 +148,19 @@ class TooMany(Exception):
 
 
 class SmsUnavailable(Exception):
-    """The SMS gateway failed; nothing was recorded as sent."""
+    """The SMS gateway failed; the code was discarded (the attempt still
+    counts against the limits, as a gateway may have sent it after all)."""
 
 
 def mobile_number(phone: str) -> str:
-    """The 11-digit mainland mobile number in ``phone``, or ValidationError."""
-    match = MOBILE_RE.match(re.sub(r"[\s\-]", "", phone))
-    if not match:
+    """The normalised 11-digit mainland mobile number in ``phone``, or ValidationError."""
+    try:
+        phone = contact.normalise_phone(phone)
+    except ValueError:
+        phone = ""
+    if not contact.is_mobile(phone):
         raise ValidationError({"phone": "请填写 11 位手机号 / give an 11-digit mobile number"})
-    return match.group(1)
+    return phone
 
 
 def send_code(*, phone: str, ip: str) -> PhoneCheck:
@@ -168,9 +168,15 @@ def send_code(*, phone: str, ip: str) -> PhoneCheck:
     is useless, so it bypasses the outbox; the person can ask again)."""
     phone = mobile_number(phone)
     digest = contact.phone_digest(phone)
-    for limit, who in ((CODES_PER_IP, ip), (CODES_PER_PHONE_GAP, digest), (CODES_PER_PHONE, digest)):
+    checks = (
+        (CODES_PER_IP, ip),
+        (CODES_PER_PHONE_GAP, digest),
+        (CODES_PER_PHONE, digest),
+        (CODES_PER_HOUR, "*"),
+    )
+    for limit, who in checks:
         if (wait := hit(limit, who)) is not None:
-            raise TooMany(wait, per_phone=limit is not CODES_PER_IP)
+            raise TooMany(wait, per_phone=limit in (CODES_PER_PHONE_GAP, CODES_PER_PHONE))
     code = f"{secrets.randbelow(10**6):06d}"
     now = clock.now()
     check = PhoneCheck.objects.create(

@@ -4,6 +4,7 @@ add conveniences (location, a pin map, sending the SMS code in place)."""
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 
@@ -17,7 +18,7 @@ from rest_framework.exceptions import ValidationError as InputError
 
 from cases import services as case_services
 from cases.actions import perform
-from cases.contact import mask_phone, phone_digest
+from cases.contact import mask_phone, normalise_phone, phone_digest
 from cases.models import Category, Satisfaction
 from cases.selectors import public_timeline
 from cases.tracking import case_from_tracking, tracking_code
@@ -34,15 +35,16 @@ REPORTS_PER_IP = Limit("report-ip", 20, 3600)
 REPORTS_PER_PHONE = Limit("report-phone", 5, 3600)
 PAGES_PER_IP = Limit("public-ip", 120, 60)
 ME_TOO_PER_IP = Limit("me-too-ip", 30, 3600)
+FORM_POSTS_PER_IP = Limit("report-post-ip", 60, 3600)
+FOLLOW_UPS_PER_CASE = Limit("follow-up-case", 10, 86400)
+MAX_REPORTER_PHOTOS = 12  # per case, the report's and the follow-ups' together
 FORM_FIELDS = ("key", "text", "family", "name", "phone", "code", "lon", "lat")
+FORM_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
-def _too_many(request: HttpRequest, wait: int, *, per_phone: bool) -> HttpResponse:
+def _too_many(request: HttpRequest, wait: int) -> HttpResponse:
     """A 429 page saying why and when to retry."""
-    minutes = max(1, (wait + 59) // 60)
-    response = render(
-        request, "intake/too_many.html", {"minutes": minutes, "per_phone": per_phone}, status=429
-    )
+    response = render(request, "intake/too_many.html", {"minutes": max(1, (wait + 59) // 60)}, status=429)
     response["Retry-After"] = str(wait)
     return response
 
@@ -50,7 +52,7 @@ def _too_many(request: HttpRequest, wait: int, *, per_phone: bool) -> HttpRespon
 def _limited(request: HttpRequest, *checks: tuple[Limit, str]) -> HttpResponse | None:
     for limit, who in checks:
         if who and (wait := hit(limit, who)) is not None:
-            return _too_many(request, wait, per_phone=limit is REPORTS_PER_PHONE)
+            return _too_many(request, wait)
     return None
 
 
@@ -122,21 +124,26 @@ def report(request: HttpRequest) -> HttpResponse:
     form = dict.fromkeys(FORM_FIELDS, "") | {"key": uuid.uuid4().hex, "consent": False}
     errors, notice, status = {}, "", 200
     if request.method == "POST":
+        # Every POST decodes photos: one budget per address for all of them.
+        if refused := _limited(request, (FORM_POSTS_PER_IP, client_ip(request))):
+            return refused
         form = {k: request.POST.get(k, "").strip()[:2000] for k in FORM_FIELDS}
         form["consent"] = request.POST.get("consent") == "on"
         op = request.POST.get("op", "submit")
-        if op == "submit" and (refused := _limited(request, (REPORTS_PER_IP, client_ip(request)))):
-            return refused
+        if not FORM_KEY_RE.match(form["key"]):  # a tampered or truncated form
+            form["key"] = uuid.uuid4().hex
+            errors["key"] = ["表单已过期，请重新提交 / the form expired, please send it again"]
         services.drop_staged_photos(key=form["key"], ids=_ints(request.POST.getlist("drop")))
         photos = _photos(request, StagedPhoto.objects.filter(key=form["key"]).count(), errors)
         place = _located(form, place, errors)
         notice, status = _code_step(request, op, form["phone"], form["code"], errors)
         if op == "submit" and not form["text"]:
             errors["text"] = ["请写下遇到的问题 / please describe the problem"]
+        if op == "submit" and not errors and (wait := _report_wait(request, form["phone"])):
+            # Refused, but as the form itself: nothing typed or chosen is lost.
+            errors["detail"] = [f"提交太频繁，请 {wait} 分钟后再试 / too many reports, retry in {wait} min"]
+            status = 429
         if op == "submit" and not errors:
-            # Per phone, only reports that would be filed count (not typing mistakes).
-            if refused := _limited(request, (REPORTS_PER_PHONE, form["phone"])):
-                return refused
             try:
                 case = services.submit_report(
                     place=place,
@@ -168,16 +175,31 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/report.html", context, status=status)
 
 
+def _report_wait(request: HttpRequest, phone: str) -> int | None:
+    """Minutes to wait when this report would exceed the per-address or
+    per-phone limit. Only reports about to be filed count, so typing
+    mistakes do not use up a person's allowance."""
+    try:
+        phone = normalise_phone(phone)
+    except ValueError:
+        phone = ""
+    for limit, who in ((REPORTS_PER_IP, client_ip(request)), (REPORTS_PER_PHONE, phone_digest(phone))):
+        if who and (wait := hit(limit, who)) is not None:
+            return max(1, (wait + 59) // 60)
+    return None
+
+
 def _ints(values: list[str]) -> list[int]:
     return [int(v) for v in values if v.isdigit()]
 
 
-def _photos(request: HttpRequest, staged: int, errors: dict) -> list[Photo]:
-    """The uploaded photos that pass; each refused one gets its message."""
+def _photos(request: HttpRequest, already: int, errors: dict, *, limit: int = MAX_PHOTOS) -> list[Photo]:
+    """The uploaded photos that pass, up to ``limit`` with the ``already``
+    kept ones; each refused one gets its message."""
     files = request.FILES.getlist("photos")
-    room = MAX_PHOTOS - staged
+    room = limit - already
     if len(files) > room:
-        errors["photos"] = [f"最多 {MAX_PHOTOS} 张照片 / at most {MAX_PHOTOS} photos"]
+        errors["photos"] = [f"最多 {limit} 张照片 / at most {limit} photos"]
     photos = []
     for upload in files[: max(room, 0)]:
         try:
@@ -191,16 +213,21 @@ def _located(form: dict, place: selectors.Place, errors: dict) -> selectors.Plac
     """The place of the phone's location or the pin, when one was given."""
     if not (form["lon"] or form["lat"]):
         return place
-    try:
-        lon, lat = float(form["lon"]), float(form["lat"])
-    except ValueError:
-        lon = lat = float("nan")
-    located = selectors.place_at(lon, lat) if -180 <= lon <= 180 and -90 <= lat <= 90 else None
+    point = _point(form["lon"], form["lat"])
+    located = selectors.place_at(*point) if point else None
     if located is None:
         errors["location"] = ["这个位置不在本市辖区内，请重新选择 / the location is outside the jurisdiction"]
         form["lon"] = form["lat"] = ""
         return place
     return located
+
+
+def _point(lon: str, lat: str) -> tuple[float, float] | None:
+    try:
+        x, y = float(lon), float(lat)
+    except ValueError:
+        return None
+    return (x, y) if -180 <= x <= 180 and -90 <= y <= 90 else None
 
 
 def _place(request: HttpRequest) -> selectors.Place | None:
@@ -209,11 +236,8 @@ def _place(request: HttpRequest) -> selectors.Place | None:
     if village := request.GET.get("village"):
         return selectors.place_of(PlaceKind.VILLAGE, village)
     if at := request.GET.get("at"):  # lon,lat from the phone, on the choose page
-        try:
-            lon, lat = (float(v) for v in at.split(","))
-        except ValueError:
-            return None
-        return selectors.place_at(lon, lat)
+        point = _point(*at.split(",", 1)) if "," in at else None
+        return selectors.place_at(*point) if point else None
     return None
 
 
@@ -305,14 +329,14 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
         data["solved"] = request.POST.get("solved") == "yes"
         try:
             if name == "follow_up":
-                photos = _photos(request, 0, errors)
+                if refused := _limited(request, (FOLLOW_UPS_PER_CASE, str(case.pk))):
+                    return refused
+                photos = _photos(request, case.attachments.filter(source="reporter").count(), errors,
+                                 limit=MAX_REPORTER_PHOTOS)  # fmt: skip
                 if errors:
                     raise ValidationError(errors)
                 case_services.follow_up(
-                    case=case,
-                    by=case_services.REPORTER,
-                    note=data["note"],
-                    photos=[(p.jpeg, p.thumbnail, p.width, p.height) for p in photos],
+                    case=case, by=case_services.REPORTER, note=data["note"], photos=photos
                 )
             else:
                 data = {k: v for k, v in data.items() if v != ""}
@@ -343,7 +367,7 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def my_reports(request: HttpRequest) -> HttpResponse:
     """Follow one's reports on any phone: prove the number with an SMS code,
-    then see every report filed with that verified number (或输入查询码)."""
+    then see the latest reports filed with that number verified (或输入查询码)."""
     if refused := _limited(request, (PAGES_PER_IP, client_ip(request))):
         return refused
     errors, notice, status = {}, "", 200

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from changan import bulk, clock, crypto
+from notify.backends import DeliveryFailed
 from notify.models import Delivery, DeliveryState, Notification
 
 
@@ -103,16 +104,23 @@ def deliver_due(*, limit: int = 200, now: dt.datetime | None = None) -> dict[str
             if backend is None:
                 backend = backends[delivery.channel] = backend_for(delivery.channel)
             delivery.attempts += 1
+            address = delivery.address
+            if delivery.secret_address is not None:
+                # Never fall back to the masked form: a key that is no longer
+                # configured makes the delivery undeliverable.
+                address = crypto.decrypt(delivery.secret_address)
             try:
+                if not address:
+                    raise DeliveryFailed("the address cannot be decrypted with the configured keys")
                 backend.send(
-                    address=crypto.decrypt(delivery.secret_address) or delivery.address,
+                    address=address,
                     title=delivery.notification.title,
                     body=delivery.notification.body,
                     idempotency_key=f"changan-delivery-{delivery.pk}",
                 )
             except Exception as exc:  # any backend failure is retried
                 delivery.last_error = f"{type(exc).__name__}: {exc}"[:1000]
-                if delivery.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
+                if delivery.attempts >= settings.NOTIFY_MAX_ATTEMPTS or not address:
                     delivery.state = DeliveryState.DEAD
                     counts["dead"] += 1
                 else:

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ),
                 ("phone_digest", models.CharField(db_index=True, max_length=64)),
                 ("code_digest", models.CharField(max_length=64)),
-                ("sent_at", models.DateTimeField()),
+                ("sent_at", models.DateTimeField(db_index=True)),
                 ("expires_at", models.DateTimeField()),
                 ("attempts", models.PositiveSmallIntegerField(default=0)),
                 ("used_at", models.DateTimeField(blank=True, null=True)),
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 ("thumbnail", models.BinaryField()),
                 ("width", models.PositiveIntegerField()),
                 ("height", models.PositiveIntegerField()),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
             ],
             options={
                 "ordering": ["pk"],

@@ -71,5 +71,16 @@ def test_nearby_reports_are_narrowed_to_the_chosen_family(db):
     assert other in selectors.nearby_open_reports(place)
 
 
+@pytest.mark.django_db
+def test_the_page_marks_unclassified_reports_so_the_script_keeps_them(client, url):
+    submit_report(key="n-4", text="说不清是什么事", place=_qr_place(), consent=True)
+    page = client.get(url).content.decode()
+    assert 'data-family=""' in page and 'data-family="None"' not in page
+
+
+def _qr_place():
+    return place_from_token(place_token(PlaceKind.GRID, QR_GRID))
+
+
 def _another_family() -> str:
     return Category.objects.filter(level=1).exclude(code="01").values_list("code", flat=True).first()

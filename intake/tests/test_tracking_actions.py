@@ -72,3 +72,12 @@ def test_staff_cannot_act_as_the_reporter(client_for, reported):
 @pytest.mark.django_db
 def test_the_reporter_passes_no_staff_check(reported):
     assert case_services.allowed_actions(reported, case_services.REPORTER) == ["follow_up"]
+
+
+@pytest.mark.django_db
+def test_follow_ups_are_limited_per_case(client, reported):
+    url = f"/track/{tracking_code(reported)}/"
+    for i in range(10):
+        assert client.post(url, {"action": "follow_up", "note": f"补充{i}"}).status_code == 302
+    refused = client.post(url, {"action": "follow_up", "note": "第十一次"})
+    assert refused.status_code == 429 and not reported.events.filter(note="第十一次").exists()

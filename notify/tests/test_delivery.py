@@ -70,3 +70,26 @@ def test_only_the_recipient_marks_a_message_read(person, user_named):
     assert note.read_at is None
     mark_read(notification=note, by=person)
     assert note.read_at is not None
+
+
+@pytest.mark.django_db
+def test_a_message_to_a_phone_without_an_account_keeps_the_number_encrypted(settings):
+    from changan import crypto
+    from notify.backends import MemoryBackend
+    from notify.services import notify_phone
+
+    settings.NOTIFY_BACKENDS = {**settings.NOTIFY_BACKENDS, "sms": "notify.backends.MemoryBackend"}
+    MemoryBackend.outbox.clear()
+    secret = crypto.encrypt("13912345678")
+    notify_phone(phone_encrypted=secret, masked="139****5678", title="t", body="b", kind="reporter_x")
+    (delivery,) = Delivery.objects.filter(notification__recipient=None)
+    assert delivery.address == "139****5678" and b"13912345678" not in bytes(delivery.secret_address)
+    deliver_due()
+    assert MemoryBackend.outbox[-1]["address"] == "13912345678"
+    # A number no configured key can decrypt is never sent to its masked form.
+    notify_phone(phone_encrypted=b"not-a-token", masked="139****0000", title="t", body="b", kind="reporter_x")
+    MemoryBackend.outbox.clear()
+    deliver_due()
+    assert MemoryBackend.outbox == []
+    lost = Delivery.objects.get(address="139****0000")
+    assert lost.state == DeliveryState.DEAD and "decrypt" in lost.last_error
