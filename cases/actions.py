@@ -16,8 +16,8 @@ from rest_framework import serializers
 
 from accounts.selectors import users_for
 from cases import services
-from cases.models import Category, Satisfaction, Urgency
-from cases.selectors import cases_for
+from cases.models import CaseKind, Category, Channel, Satisfaction, Status, Urgency
+from cases.selectors import QUEUES, cases_for
 from changan.api import ScopedRelatedField
 from orgs.selectors import handling_units_for
 
@@ -183,3 +183,22 @@ def serializer_context(user) -> dict:
 class _RequestLike:
     def __init__(self, user):
         self.user = user
+
+
+# ----------------------------------------------------------- list filters
+
+
+class CaseFilter(serializers.Serializer):
+    queue = serializers.ChoiceField(choices=list(QUEUES), required=False)
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    kind = serializers.ChoiceField(choices=CaseKind.choices, required=False)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    category = serializers.RegexField(r"^\d{2,12}$", required=False)
+    area = serializers.RegexField(r"^\d{12}$", required=False)
+    grid = serializers.RegexField(r"^\d{15}$", required=False)
+    lead_unit = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+    received_after = serializers.DateField(required=False)
+    received_before = serializers.DateField(required=False)
+    q = serializers.CharField(required=False, max_length=100)

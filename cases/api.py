@@ -4,7 +4,7 @@ through ``cases.services``."""
 
 from __future__ import annotations
 
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -13,10 +13,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from cases import services
-from cases.actions import ACTION_INPUTS, CategoryCode, perform
+from cases.actions import ACTION_INPUTS, CaseFilter, CategoryCode, perform
 from cases.models import AppealType, Case, CaseEvent, CaseKind, Channel, Status, Urgency
-from cases.selectors import QUEUES, cases_for, queue_counts, queue_for
-from regions.codes import prefix_of
+from cases.selectors import QUEUES, cases_for, filter_cases, queue_counts
 
 
 class CaseEventSerializer(serializers.ModelSerializer):
@@ -93,54 +92,6 @@ FILTERS = [
 ]
 
 
-class CaseFilter(serializers.Serializer):
-    queue = serializers.ChoiceField(choices=list(QUEUES), required=False)
-    status = serializers.ChoiceField(choices=Status.choices, required=False)
-    kind = serializers.ChoiceField(choices=CaseKind.choices, required=False)
-    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
-    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
-    category = serializers.RegexField(r"^\d{2,12}$", required=False)
-    area = serializers.RegexField(r"^\d{12}$", required=False)
-    grid = serializers.RegexField(r"^\d{15}$", required=False)
-    lead_unit = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
-    received_after = serializers.DateField(required=False)
-    received_before = serializers.DateField(required=False)
-    q = serializers.CharField(required=False, max_length=100)
-
-
-def filtered_cases(user, params) -> object:
-    """Apply the list filters on top of the user's scoped cases."""
-    f = CaseFilter(data=params)
-    f.is_valid(raise_exception=True)
-    v = f.validated_data
-    qs = queue_for(user, v["queue"]) if v.get("queue") else cases_for(user)
-    for name in ("status", "kind", "channel", "urgency", "lead_unit"):
-        if v.get(name) is not None:
-            qs = qs.filter(**{f"{name}_id" if name == "lead_unit" else name: v[name]})
-    if v.get("category"):
-        qs = qs.filter(category__code__startswith=v["category"])
-    if v.get("area"):
-        qs = qs.filter(area__code__startswith=prefix_of(v["area"]))
-    if v.get("grid"):
-        qs = qs.filter(grid_id=v["grid"])
-    if v.get("overdue") is not None:
-        qs = qs.filter(resolve_overdue=v["overdue"])
-    if v.get("received_after"):
-        qs = qs.filter(received_at__date__gte=v["received_after"])
-    if v.get("received_before"):
-        qs = qs.filter(received_at__date__lte=v["received_before"])
-    if v.get("q"):
-        term = v["q"]
-        qs = qs.filter(
-            Q(number=term)
-            | Q(title__icontains=term)
-            | Q(description__icontains=term)
-            | Q(address__icontains=term)
-        )
-    return qs
-
-
 class CasePagination(CursorPagination):
     ordering = "-id"
     page_size = 50
@@ -166,7 +117,9 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         if self.action == "list":
-            return filtered_cases(self.request.user, self.request.query_params).select_related(
+            filters = CaseFilter(data=self.request.query_params)
+            filters.is_valid(raise_exception=True)
+            return filter_cases(self.request.user, filters.validated_data).select_related(
                 "category", "lead_unit"
             )
         qs = cases_for(self.request.user).select_related("category", "lead_unit")

@@ -135,6 +135,8 @@ class Case(models.Model):
     )
     title = models.CharField(_("标题"), max_length=200)
     description = models.TextField(_("内容"))
+    # Segmented words of title, description and address (cases.search).
+    search_text = models.TextField(blank=True, editable=False)
     urgency = models.CharField(
         _("紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.ORDINARY
     )
@@ -469,3 +471,20 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.image.name
+
+
+class SavedFilter(models.Model):
+    """A staff member's named list filter (常用筛选), kept as its query string."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters")
+    name = models.CharField(_("名称"), max_length=40)
+    query = models.CharField(_("筛选条件"), max_length=1000)
+
+    class Meta:
+        verbose_name = _("常用筛选")
+        verbose_name_plural = _("常用筛选")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="savedfilter_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -25,11 +25,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Max
+from django.http import QueryDict
 from django.utils import timezone
 
 from accounts.models import RoleCode, User
 from accounts.scope import scope_of
-from cases import contact, limits
+from cases import contact, limits, search
 from cases.models import (
     OPEN_STATUSES,
     RUNNING_STATUSES,
@@ -43,6 +44,7 @@ from cases.models import (
     Category,
     Channel,
     Satisfaction,
+    SavedFilter,
     Status,
     Tier,
     TimeLimitRule,
@@ -467,6 +469,7 @@ def _validated(item: NewCase, by, grid_code: str) -> Case:
         category=item.category,
         title=item.title.strip()[:200],
         description=item.description.strip(),
+        search_text=search.search_text(item.title, item.description, item.address),
         urgency=item.urgency,
         area_id=area_code,
         grid_id=grid_code or None,
@@ -1350,3 +1353,29 @@ def add_me_too(*, case: Case) -> Case:
     case.save(update_fields=["me_too"])
     _record(case, "me_too", None, from_status=case.status, data={"count": case.me_too})
     return case
+
+
+# ------------------------------------------------------------ saved filters
+
+MAX_SAVED_FILTERS = 30
+
+
+def save_filter(*, user, name: str, query: str) -> SavedFilter:
+    """Save (or replace) a named list filter for the user (常用筛选)."""
+    name, query = name.strip()[:40], query.strip()[:1000]
+    _require(name, "请给筛选起个名字 / the filter needs a name")
+    query = QueryDict(query).copy()
+    query.pop("cursor", None)
+    saved, created = SavedFilter.objects.update_or_create(
+        user=user, name=name, defaults={"query": query.urlencode()}
+    )
+    if created and SavedFilter.objects.filter(user=user).count() > MAX_SAVED_FILTERS:
+        saved.delete()
+        raise ValidationError(
+            f"最多保存 {MAX_SAVED_FILTERS} 个筛选 / at most {MAX_SAVED_FILTERS} saved filters"
+        )
+    return saved
+
+
+def delete_filter(*, user, pk: int) -> None:
+    SavedFilter.objects.filter(user=user, pk=pk).delete()

@@ -1,36 +1,164 @@
-"""Plain staff pages: work queues, and a case with its timeline and the
-actions this user may take now. Enough to drive the workflow by hand; the
-full console comes with its own issue."""
+"""The staff console: the work list (queues, filters, search, saved filters,
+bulk actions) and a case with its facts, map, timeline, related cases and
+the actions this user may take now."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError as InputError
 
 from cases import services
-from cases.actions import ACTION_INPUTS, perform, serializer_context
-from cases.models import Case
-from cases.selectors import QUEUES, case_for, queue_counts, queue_for, timeline
+from cases.actions import ACTION_INPUTS, CaseFilter, perform, serializer_context
+from cases.models import Case, Category, Channel, Status, Urgency
+from cases.selectors import (
+    QUEUES,
+    case_for,
+    cases_for,
+    filter_cases,
+    queue_counts,
+    saved_filters_for,
+    timeline,
+)
+from changan.keyset import page_of
+from orgs.selectors import handling_units_for
 
 PAGE_SIZE = 50
+BULK_ACTIONS = ("dispatch", "sign")  # what makes sense for many cases at once
+BULK_LIMIT = 200
+SORTS = {
+    # name: (field, descending, label)
+    "new": ("received_at", True, _("最新受理")),
+    "old": ("received_at", False, _("最早受理")),
+    "due": ("resolve_due_at", False, _("办理时限最近（已派遣的）")),
+}
+FILTER_FIELDS = (*CaseFilter().fields, "sort")
 
 
 @login_required
 @require_GET
 def queues(request: HttpRequest) -> HttpResponse:
+    """The work list: queue tabs with counts, filters, search, saved filters,
+    keyset pages and bulk actions. htmx swaps only the results."""
+    params = request.GET.copy()
     counts = queue_counts(request.user)
-    current = request.GET.get("queue") or next((n for n, c in counts.items() if c), "to_accept")
-    if current not in QUEUES:
-        raise Http404("没有这个队列 / no such queue")
-    cases = list(queue_for(request.user, current)[:PAGE_SIZE])
-    tabs = [(name, label, counts[name]) for name, (label, _) in QUEUES.items()]
-    return render(request, "cases/queues.html", {"tabs": tabs, "current": current, "cases": cases})
+    if not any(params.get(k) for k in FILTER_FIELDS):
+        # A bare /cases/ opens the first queue with work in it.
+        params["queue"] = next((n for n, c in counts.items() if c), "to_accept")
+    data = {k: v for k, v in params.items() if v != "" and k in FILTER_FIELDS}
+    if data.get("queue") == "all":
+        del data["queue"]
+    parsed = CaseFilter(data=data)
+    errors = {} if parsed.is_valid() else parsed.errors
+    filters = parsed.validated_data if not errors else {}
+    field, descending, _label = SORTS.get(params.get("sort", ""), SORTS["new"])
+    rows = filter_cases(request.user, filters).select_related("category", "lead_unit", "area")
+    if field == "resolve_due_at":
+        rows = rows.exclude(resolve_due_at=None)
+    page = page_of(rows, key=field, descending=descending, cursor=params.get("cursor", ""), size=PAGE_SIZE)
+    current = params.get("queue") or "all"
+    context = {
+        "tabs": [("all", _("全部"), None)] + [(n, label, counts[n]) for n, (label, _q) in QUEUES.items()],
+        "current": current,
+        "page": page,
+        "params": params,
+        "errors": errors,
+        "tab_query": _query(params, queue=None, cursor=None),
+        "next_query": _query(params, cursor=page.next_cursor) if page.next_cursor else "",
+        "this_query": _query(params, cursor=None),
+        "sorts": [(k, label) for k, (_f, _d, label) in SORTS.items()],
+        "saved": saved_filters_for(request.user),
+        **_filter_choices(request.user),
+    }
+    template = "cases/_results.html" if request.headers.get("HX-Request") else "cases/queues.html"
+    return render(request, template, context, status=400 if errors else 200)
+
+
+def _query(params: QueryDict, **changes) -> str:
+    q = params.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            q.pop(key, None)
+        else:
+            q[key] = value
+    return q.urlencode()
+
+
+def _filter_choices(user) -> dict:
+    return {
+        "categories": Category.objects.filter(level__lte=2, is_active=True).order_by("code"),
+        "units": handling_units_for(user).order_by("area_id", "name"),
+        "channels": Channel.choices,
+        "urgencies": Urgency.choices,
+        "statuses": Status.choices,
+    }
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """批量派遣 / 批量签收: the same action on each chosen case, each through the
+    services with its own checks; says how many went through and why others
+    did not."""
+    name = request.POST.get("action", "")
+    if name not in BULK_ACTIONS:
+        raise Http404("没有这个批量操作 / no such bulk action")
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()][:BULK_LIMIT]
+    data = _form_data(request, ACTION_INPUTS[name].serializer)
+    done, refused = 0, []
+    for case in cases_for(request.user).filter(pk__in=ids).order_by("pk"):
+        try:
+            perform(name, case=case, user=request.user, data=data)
+            done += 1
+        except (InputError, ValidationError, PermissionDenied) as exc:
+            refused.append(f"{case.number}：{_reason(exc)}")
+    label = services.ACTIONS[name].label
+    if done:
+        messages.success(request, f"已{label} {done} 件 / {name}: {done} done")
+    if refused:
+        messages.error(request, f"{len(refused)} 件未能{label} / not done: " + "；".join(refused[:10]))
+    if not ids:
+        messages.error(request, "请先勾选案件 / choose cases first")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("cases")
+    return redirect(back)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, InputError):
+        return "；".join(f"{k}: {' '.join(map(str, v))}" for k, v in exc.detail.items())
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return str(exc)
+
+
+@login_required
+@require_POST
+def save_filter(request: HttpRequest) -> HttpResponse:
+    try:
+        services.save_filter(user=request.user, name=request.POST.get("name", ""),
+                             query=request.POST.get("query", ""))  # fmt: skip
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已保存筛选 / filter saved")
+    return redirect(f"{reverse('cases')}?{request.POST.get('query', '')}")
+
+
+@login_required
+@require_POST
+def delete_filter(request: HttpRequest, pk: int) -> HttpResponse:
+    services.delete_filter(user=request.user, pk=pk)
+    return redirect("cases")
 
 
 @login_required

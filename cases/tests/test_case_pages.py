@@ -10,7 +10,8 @@ def test_queues_show_counts_and_cases(client_for, new_case):
     case = new_case()
     page = client_for("qixian_dispatcher").get("/cases/", {"queue": "to_accept"}).content.decode()
     assert "待受理" in page and case.number in page
-    assert client_for("qixian_dispatcher").get("/cases/", {"queue": "nope"}).status_code == 404
+    refused = client_for("qixian_dispatcher").get("/cases/", {"queue": "nope"})
+    assert refused.status_code == 400 and "nope" in refused.content.decode()
 
 
 @pytest.mark.django_db
