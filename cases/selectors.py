@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import RoleCode
 from accounts.scope import scope_of
@@ -140,6 +141,27 @@ def _quoted(term: str) -> str:
 
 
 NUMBER_RE = re.compile(r"^\d{8,14}$")  # a case number or its first digits
+
+
+RELATED_LIMIT = 10
+
+
+def related_cases(user, case: Case) -> list[tuple[str, list[Case]]]:
+    """Cases to look at beside this one, each group only what the user may
+    see: the same reporter (by phone digest), the same grid in the 90 days
+    around it, and merges either way."""
+    visible = cases_for(user).exclude(pk=case.pk).order_by("-received_at")
+    groups = []
+    if case.reporter_phone_digest:
+        same = visible.filter(reporter_phone_digest=case.reporter_phone_digest)
+        groups.append((_("同一反映人"), list(same[:RELATED_LIMIT])))
+    if case.grid_id:
+        window = (case.received_at - dt.timedelta(days=90), case.received_at + dt.timedelta(days=90))
+        near = visible.filter(grid_id=case.grid_id, received_at__range=window)
+        groups.append((_("同一网格（前后 90 天）"), list(near[:RELATED_LIMIT])))
+    merged = visible.filter(Q(parent=case) | Q(pk=case.parent_id or 0))
+    groups.append((_("合并关系"), list(merged[:RELATED_LIMIT])))
+    return [(label, rows) for label, rows in groups if rows]
 
 
 def saved_filters_for(user) -> QuerySet[SavedFilter]:

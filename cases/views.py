@@ -4,6 +4,7 @@ the actions this user may take now."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError as InputError
+from shapely.geometry import mapping
 
 from cases import services
 from cases.actions import ACTION_INPUTS, CaseFilter, perform, serializer_context
@@ -25,6 +27,7 @@ from cases.selectors import (
     cases_for,
     filter_cases,
     queue_counts,
+    related_cases,
     saved_filters_for,
     timeline,
 )
@@ -248,6 +251,9 @@ def _render_case(request, case, *, failed=None, errors=None, data=None, status=2
     ]
     shown = {f["name"] for f in forms}
     context = {
+        "related": related_cases(request.user, case),
+        "grid_shape": mapping(case.grid.boundary) if case.grid and case.grid.boundary is not None else None,
+        "map_tile_url": settings.MAP_TILE_URL,
         "photos": list(case.attachments.all()),
         "case": case,
         "events": timeline(case),

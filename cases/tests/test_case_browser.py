@@ -8,7 +8,7 @@ from conftest import log_in
 pytestmark = pytest.mark.browser
 
 
-def test_a_case_goes_round_the_loop_in_the_browser(page, browser, demo_server):
+def test_a_case_goes_round_the_loop_in_the_browser(page, browser, demo_server, artifacts):
     log_in(page, "qixian_dispatcher")
     page.wait_for_url("**/cases/")
     # A hotline call registered through the API in the same session.
@@ -26,6 +26,7 @@ def test_a_case_goes_round_the_loop_in_the_browser(page, browser, demo_server):
     page.click("a.tab[data-queue=to_accept]")
     page.click(f"text={number}")
     page.wait_for_selector("#timeline")
+    page.evaluate("window.sameDocument = true")  # gone if an action reloads the whole page
 
     page.click("details[data-action=accept] summary")
     page.click("details[data-action=accept] button[type=submit]")
@@ -36,6 +37,8 @@ def test_a_case_goes_round_the_loop_in_the_browser(page, browser, demo_server):
     page.click("details[data-action=dispatch] button[type=submit]")
     page.wait_for_selector("#status:has-text('待签收')")
     assert "请尽快处理" in page.locator("#timeline").inner_text()
+    assert page.evaluate("window.sameDocument === true")  # htmx swapped the page body
+    page.screenshot(path=str(artifacts / "console-case-dispatched.png"), full_page=True)
 
     handler = browser.new_context(base_url=demo_server, locale="zh-CN").new_page()
     log_in(handler, "handler")
@@ -47,7 +50,7 @@ def test_a_case_goes_round_the_loop_in_the_browser(page, browser, demo_server):
     handler.wait_for_selector("#status:has-text('处置中')")
     handler.click("details[data-action=reply] summary")
     handler.click("details[data-action=reply] button[type=submit]")  # empty result: refused, kept on the page
-    assert handler.locator("details[data-action=reply] .error").count() == 1
+    handler.wait_for_selector("details[data-action=reply] .error")
     handler.fill("details[data-action=reply] textarea[name=result]", "已清理完毕")
     handler.click("details[data-action=reply] button[type=submit]")
     handler.wait_for_selector("#status:has-text('待核查')")
@@ -57,4 +60,29 @@ def test_a_case_goes_round_the_loop_in_the_browser(page, browser, demo_server):
     page.check("details[data-action=verify] input[name=passed]")
     page.click("details[data-action=verify] button[type=submit]")
     page.wait_for_selector("#status:has-text('已结案')")
+    assert page.external_requests == []
+
+
+def test_the_work_list_filters_searches_and_shows_a_case_on_its_map(page, demo_server, artifacts):
+    log_in(page, "dispatcher_410611")
+    page.wait_for_url("**/cases/")
+    page.click("a.tab[data-queue=all]")
+    total = page.locator("#case-table tbody tr").count()
+    page.select_option("#filters select[name=channel]", label="网格员上报")  # htmx: results only
+    page.wait_for_function(f"document.querySelectorAll('#case-table tbody tr').length !== {total}")
+    assert "channel=grid_worker" in page.url  # the filter is in the address, for back/forward and sharing
+    page.fill("#filters input[name=q]", "垃圾")
+    page.press("#filters input[name=q]", "Enter")
+    page.wait_for_url("**q=%E5%9E%83%E5%9C%BE*")  # q=垃圾
+    assert "没有符合条件的案件" in page.locator("#case-table").inner_text()  # no grid worker wrote of rubbish
+    page.fill("#filters input[name=q]", "井盖")
+    page.press("#filters input[name=q]", "Enter")
+    page.wait_for_url("**q=%E4%BA%95%E7%9B%96*")  # q=井盖
+    titles = page.locator("#case-table tbody td:nth-child(3)").all_inner_texts()
+    assert titles and all("井盖" in t for t in titles), titles
+    page.screenshot(path=str(artifacts / "console-work-list.png"), full_page=True)
+    first = page.locator("#case-table tbody tr a").first
+    first.click()
+    page.wait_for_selector("#case-map[data-ready='1']")
+    page.screenshot(path=str(artifacts / "console-case-map.png"), full_page=True)
     assert page.external_requests == []

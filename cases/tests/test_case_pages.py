@@ -53,3 +53,22 @@ def test_another_countys_case_is_not_found(client_for, new_case):
     client = client_for("xunxian_dispatcher")
     assert client.get(f"/cases/{case.pk}/").status_code == 404
     assert client.post(f"/cases/{case.pk}/act/accept/", {}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_case_page_lists_related_cases_the_user_may_see(client_for, new_case, dispatcher):
+    from cases import services
+
+    first = new_case(title="第一次反映噪音")
+    again = new_case(title="又反映噪音", reporter_phone="138 1234 5678")  # the same phone, written otherwise
+    stranger = new_case(title="别人的事", reporter_phone="13900000000")
+    services.accept(case=stranger, by=dispatcher)
+    duplicate = new_case(title="重复件")
+    services.merge(case=duplicate, into=first, by=dispatcher)
+    page = client_for("qixian_dispatcher").get(f"/cases/{first.pk}/").content.decode()
+    related = page.split('id="related"')[1].split("</div>")[0]
+    assert again.number in related and duplicate.number in related
+    assert "同一反映人" in related and "合并关系" in related
+    assert 'id="case-map"' in page and 'id="grid-shape"' in page
+    other_county = client_for("xunxian_dispatcher").get(f"/cases/{first.pk}/")
+    assert other_county.status_code == 404
