@@ -1,7 +1,11 @@
 """What every API endpoint shares: model permissions that also guard reads,
 and cursor pagination (stable under inserts, fast on big tables)."""
 
+from django_otp import user_has_device
+from drf_spectacular.authentication import BasicScheme
 from rest_framework import serializers
+from rest_framework.authentication import BasicAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import DjangoModelPermissions
 
@@ -54,3 +58,25 @@ class CodeCursorPagination(CursorPagination):
 
 class IdCursorPagination(CodeCursorPagination):
     ordering = "id"
+
+
+SECOND_FACTOR_NEEDED = (
+    "该账号已开启动态验证码，请从登录页登录 / this account uses a second factor: use the login page"
+)
+
+
+class BasicAuthWithoutSecondFactor(BasicAuthentication):
+    """HTTP Basic for scripts and integrations — but not for an account that
+    turned on the second factor: a password alone must not open it."""
+
+    def authenticate_credentials(self, userid, password, request=None):
+        user, auth = super().authenticate_credentials(userid, password, request)
+        if user_has_device(user, confirmed=True):
+            raise AuthenticationFailed(SECOND_FACTOR_NEEDED)
+        return user, auth
+
+
+class BasicWithoutSecondFactorScheme(BasicScheme):
+    """The OpenAPI description: plain HTTP Basic."""
+
+    target_class = BasicAuthWithoutSecondFactor

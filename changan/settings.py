@@ -6,6 +6,7 @@ key generated once and kept in ``var/secret_key``. Production sets the variables
 documented in ``docs/operations.md``.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -71,6 +72,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI assets served locally, not from a CDN
+    "axes",  # lock-out after repeated failed logins
+    "django_otp",  # second factor (TOTP) for staff who turn it on
+    "django_otp.plugins.otp_totp",
     # Changan's own apps, each with one job:
     "regions",  # areas (12-digit codes), grids, the grid locator
     "orgs",  # org units: departments, township offices, 综治中心, committees
@@ -91,8 +95,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login
 ]
 
 ROOT_URLCONF = "changan.urls"
@@ -186,7 +192,7 @@ MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "changan.api.BasicAuthWithoutSecondFactor",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON only: the browsable API's forms would list related objects outside
@@ -268,4 +274,14 @@ OPEN311_AREA_CODE = env.str("OPEN311_AREA_CODE", default="410600000000")
 # Where the demo city's source files live (inside this repository).
 DEMO_DATA_DIR = BASE_DIR / "demo" / "data" / "hebi"
 
-AUTHENTICATION_BACKENDS = ["accounts.permissions.RoleBackend"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.permissions.RoleBackend"]
+
+# Logins: after AXES_FAILURE_LIMIT wrong passwords for one username from one
+# address, that pair is locked for AXES_COOLOFF_MINUTES (the page says until when).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "changan.ratelimit.client_ip"  # the proxy rule of the rate limits
+AXES_RESET_ON_SUCCESS = True
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="长安 Changan")

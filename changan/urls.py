@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from accounts import views as account_views
 from accounts.api import me
 from cases import views as case_views
 from cases.api import CaseViewSet
@@ -49,9 +50,12 @@ urlpatterns = [
     path("track/<str:code>/photos/<int:attachment_id>/", intake_views.track_photo, name="track-photo"),
     path("inbox/", notify_views.inbox, name="inbox"),
     path("inbox/<int:pk>/read/", notify_views.read, name="inbox-read"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", account_views.StaffLoginView.as_view(), name="login"),
+    path("account/security/", account_views.security, name="security"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # One sign-in page for everyone, so the admin gets the lock-out and the second factor too.
+    path("admin/login/", account_views.admin_login),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/v1/me/", me, name="api-me"),
