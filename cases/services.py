@@ -55,6 +55,7 @@ from cases.models import (
 from cases.selectors import PUBLIC_EVENTS
 from cases.tracking import my_reports_url
 from changan import bulk, clock, crypto
+from figures import services as figures
 from notify.services import Message, notify, notify_many, notify_phone
 from orgs.models import OrgUnit, OrgUnitKind
 from regions import codes
@@ -282,6 +283,7 @@ def _record(
         data=data,
         at=at or clock.now(),
     )
+    figures.count([(case, event)])
     if by is not REPORTER:  # the reporter knows what they just did
         _tell_reporter(case, event)
     return event
@@ -313,6 +315,25 @@ def _tell_reporter(case: Case, event: CaseEvent) -> None:
 def _reporter_sms(case: Case, step: str) -> str:
     text = f"您反映的问题（编号{case.number}）{step}。"
     return text + f"查看进度：{url}" if (url := my_reports_url()) else text
+
+
+def _response_flags(case: Case, now: dt.datetime) -> dict:
+    """Marks the case's first response (联系/反馈/答复) and whether it came
+    within the response time limit: the figures count from these."""
+    if case.responded_at is not None:
+        return {}
+    return {
+        "first_response": True,
+        "response_on_time": case.respond_due_at is None or now <= case.respond_due_at,
+    }
+
+
+def _close_flags(case: Case, now: dt.datetime) -> dict:
+    """Marks a case's first closing (a reopened case closes again unmarked)
+    and whether it met the resolution deadline (按期办结)."""
+    if case.reopen_count:
+        return {}
+    return {"first_close": True, "close_on_time": case.resolve_due_at is None or now <= case.resolve_due_at}
 
 
 def _when(value: dt.datetime) -> str:
@@ -529,6 +550,7 @@ def receive_cases(*, items: Sequence[NewCase], by=None) -> list[Case]:
         for c in cases
     ]
     bulk.insert(CaseEvent, events)
+    figures.count(zip(cases, events, strict=True))
     for case, event in zip(cases, events, strict=True):
         _tell_reporter(case, event)
     people = _Recipients()
@@ -554,6 +576,7 @@ def accept(
     """受理: the dispatcher takes the case on, optionally correcting its class."""
     case = _lock(case)
     _check(case, "accept", by)
+    family_before = (case.category_id or "")[:2]
     if category is not None:
         case.category = category
     if urgency is not None:
@@ -563,6 +586,7 @@ def accept(
     old = case.status
     case.status = Status.ACCEPTED
     case.save()
+    figures.move(case, case.events.all(), from_family=family_before)
     _record(case, "accept", by, from_status=old, note=note)
     return case
 
@@ -591,9 +615,11 @@ def answer(*, case: Case, by, reply: str) -> Case:
         )
     _check(case, "answer", by)
     old, now = case.status, clock.now()
-    case.status, case.replied_at, case.closed_at, case.responded_at = Status.CLOSED, now, now, now
+    flags = _response_flags(case, now) | _close_flags(case, now)
+    case.status, case.replied_at, case.closed_at = Status.CLOSED, now, now
+    case.responded_at = case.responded_at or now
     case.save()
-    _record(case, "answer", by, from_status=old, note=reply)
+    _record(case, "answer", by, from_status=old, note=reply, data=flags)
     return case
 
 
@@ -723,9 +749,11 @@ def contact_reporter(*, case: Case, by, note: str) -> Case:
     _require(note.strip(), "请记录联系情况 / describe the contact")
     case = _lock(case)
     _check(case, "contact_reporter", by)
-    case.responded_at = case.responded_at or clock.now()
+    now = clock.now()
+    flags = _response_flags(case, now)
+    case.responded_at = case.responded_at or now
     case.save()
-    _record(case, "contact", by, from_status=case.status, note=note)
+    _record(case, "contact", by, from_status=case.status, note=note, data=flags)
     return case
 
 
@@ -854,10 +882,11 @@ def reply(*, case: Case, by, result: str, evidence: Sequence[str] = ()) -> Case:
     case = _lock(case)
     _check(case, "reply", by)
     old, now = case.status, clock.now()
+    flags = _response_flags(case, now)
     case.status, case.replied_at = Status.REPLIED, now
     case.responded_at = case.responded_at or now
     case.save()
-    _record(case, "reply", by, from_status=old, note=result, data={"evidence": list(evidence)})
+    _record(case, "reply", by, from_status=old, note=result, data={"evidence": list(evidence), **flags})
     notify(
         recipients=dispatchers_for(case),
         case=case,
@@ -876,12 +905,13 @@ def verify(*, case: Case, by, passed: bool, note: str = "") -> Case:
     case = _lock(case)
     _check(case, "verify", by)
     old, now = case.status, clock.now()
+    flags = _close_flags(case, now) if passed else {}
     if passed:
         case.status, case.closed_at = Status.CLOSED, now
     else:
         case.status = Status.HANDLING
     case.save()
-    _record(case, "verify", by, from_status=old, note=note, data={"passed": passed})
+    _record(case, "verify", by, from_status=old, note=note, data={"passed": passed, **flags})
     if not passed:
         notify(
             recipients=unit_staff([case.lead_unit_id]),
@@ -898,16 +928,14 @@ def rate(*, case: Case, by, satisfaction: int, solved: bool, note: str = "") -> 
     """评价 (回访): five levels and whether the problem was solved."""
     case = _lock(case)
     _check(case, "rate", by)
+    # A new rating (after 重办) replaces the old one in the figures.
+    earlier = case.events.filter(action="rate").order_by("-seq").values_list("data", flat=True).first()
     case.satisfaction, case.solved = Satisfaction(satisfaction), solved
     case.save()
-    _record(
-        case,
-        "rate",
-        by,
-        from_status=case.status,
-        note=note,
-        data={"satisfaction": int(satisfaction), "solved": solved},
-    )
+    data = {"satisfaction": int(satisfaction), "solved": solved}
+    if earlier:
+        data["previous"] = {"satisfaction": earlier["satisfaction"], "solved": earlier["solved"]}
+    _record(case, "rate", by, from_status=case.status, note=note, data=data)
     return case
 
 

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "notify",  # in-app inbox and delivery channels with retries
     "open311",  # Open311 GeoReport v2 server on the case model
     "intake",  # residents report by QR code (淇和码), follow their case
+    "figures",  # rollups for the data center: volumes and the three rates
     "demo",  # the demo city loader
 ]
 
@@ -284,4 +285,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "changan.ratelimit.client_ip"  # the proxy rule of the rate limits
 AXES_RESET_ON_SUCCESS = True
+# Data center rankings: weights of 响应率, 解决率, 满意率 in the composite score.
+DASHBOARD_WEIGHTS = tuple(w / 100 for w in env.list("DASHBOARD_WEIGHTS", cast=int, default=[30, 35, 35]))
+if len(DASHBOARD_WEIGHTS) != 3 or round(sum(DASHBOARD_WEIGHTS), 6) != 1:
+    raise ImproperlyConfigured("DASHBOARD_WEIGHTS: three percentages that add up to 100, e.g. 30,35,35")
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="长安 Changan")

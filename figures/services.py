@@ -1,0 +1,113 @@
+"""Keeping the rollups current: the case services call ``count`` with each
+event they write, in the same transaction, so a committed event is always
+counted exactly once. Rows are bumped with one UPSERT per table
+(``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n``, PostgreSQL and
+SQLite alike)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from django.db import connection
+from django.utils import timezone
+
+from figures.models import MEASURES, AreaTally, GridTally, Period, UnitTally
+
+UNIT_MEASURES = tuple(m for m in MEASURES if m != "received")
+
+
+def measures_of(action: str, data: dict) -> Counter:
+    """What one event adds to its case's area row (pure)."""
+    c: Counter = Counter()
+    if action == "receive":
+        c["received"] += 1
+    if data.get("first_response"):
+        c["responded"] += 1
+        c["responded_on_time"] += bool(data.get("response_on_time"))
+    if data.get("first_close"):
+        c["closed"] += 1
+        c["closed_on_time"] += bool(data.get("close_on_time"))
+    if action == "rate":
+        before = data.get("previous") or {}
+        if not before:
+            c["rated"] += 1  # a case counts once; a new rating replaces the old
+        c["solved"] += int(bool(data.get("solved"))) - int(bool(before.get("solved")))
+        c["satisfied"] += int(data.get("satisfaction", 0) >= 3) - int(before.get("satisfaction", 0) >= 3)
+    if action == "reopen":
+        c["reopened"] += 1
+    return c
+
+
+def keys_of(case) -> tuple:
+    day = timezone.localdate(case.received_at)
+    return day, day.replace(day=1), township_of(case.area_id), (case.category_id or "")[:2]
+
+
+def township_of(area_code: str) -> str:
+    return area_code[:9] + "000"
+
+
+def count(pairs: Iterable[tuple[object, object]]) -> None:
+    """Count events (with their cases) into the tallies."""
+    area_rows: dict[tuple, Counter] = defaultdict(Counter)
+    unit_rows: dict[tuple, Counter] = defaultdict(Counter)
+    grid_rows: Counter = Counter()
+    for case, event in pairs:
+        day, month, area, family = keys_of(case)
+        found = measures_of(event.action, event.data or {})
+        if found:
+            for kind, period in ((Period.DAY, day), (Period.MONTH, month)):
+                area_rows[(kind, period, area, family)].update(found)
+        unit_found = Counter({k: v for k, v in found.items() if k in UNIT_MEASURES})
+        unit_id = case.lead_unit_id
+        if event.action in ("dispatch", "reassign") and event.data.get("unit"):
+            unit_id, unit_found = event.data["unit"], Counter(assigned=1)
+        if unit_id and unit_found:
+            for kind, period in ((Period.DAY, day), (Period.MONTH, month)):
+                unit_rows[(kind, period, unit_id)].update(unit_found)
+        if event.action == "receive" and case.grid_id:
+            grid_rows[(month, case.grid_id)] += 1
+    _bump(AreaTally, ("kind", "period", "area", "family"), area_rows)
+    _bump(UnitTally, ("kind", "period", "unit"), unit_rows)
+    _bump(GridTally, ("period", "grid"), {k: Counter(received=n) for k, n in grid_rows.items()})
+
+
+def move(case, events: Iterable, *, from_family: str) -> None:
+    """The case's category family changed (on acceptance): move what its
+    events counted so far from the old family's rows to the new one's."""
+    total: Counter = Counter()
+    for event in events:
+        total.update(measures_of(event.action, event.data or {}))
+    if not total:
+        return
+    day, month, area, family = keys_of(case)
+    if family == from_family:
+        return
+    rows: dict[tuple, Counter] = {}
+    for kind, period in ((Period.DAY, day), (Period.MONTH, month)):
+        rows[(kind, period, area, from_family)] = Counter({k: -v for k, v in total.items()})
+        rows[(kind, period, area, family)] = Counter(total)
+    _bump(AreaTally, ("kind", "period", "area", "family"), rows)
+
+
+def _bump(model, key_fields: tuple[str, ...], rows: dict[tuple, Counter]) -> None:
+    rows = {k: v for k, v in rows.items() if any(v.values())}
+    if not rows:
+        return
+    measures = sorted({m for c in rows.values() for m in c})
+    quote = connection.ops.quote_name
+    columns = [
+        model._meta.get_field(f.removesuffix("_id") if f.endswith("_id") else f).column for f in key_fields
+    ]
+    table = quote(model._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(quote(c) for c in [*columns, *measures])}) "
+        f"VALUES ({', '.join(['%s'] * (len(columns) + len(measures)))}) "
+        f"ON CONFLICT ({', '.join(quote(c) for c in columns)}) DO UPDATE SET "
+        + ", ".join(f"{quote(m)} = {table}.{quote(m)} + excluded.{quote(m)}" for m in measures)
+    )
+    # Sorted keys: concurrent transactions take row locks in the same order.
+    values = [[*key, *(rows[key][m] for m in measures)] for key in sorted(rows, key=str)]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
