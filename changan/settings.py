@@ -238,7 +238,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # fontTools reports every glyph it subsets while posters are made.
-    "loggers": {"fontTools": {"level": "WARNING"}},
+    "loggers": {"fontTools": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # Cases: a dissatisfied or unsolved rating may reopen a case this many times,
@@ -285,6 +285,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "changan.ratelimit.client_ip"  # the proxy rule of the rate limits
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 # Data center rankings: weights of 响应率, 解决率, 满意率 in the composite score.
 DASHBOARD_WEIGHTS = tuple(w / 100 for w in env.list("DASHBOARD_WEIGHTS", cast=int, default=[30, 35, 35]))
 if len(DASHBOARD_WEIGHTS) != 3 or round(sum(DASHBOARD_WEIGHTS), 6) != 1:

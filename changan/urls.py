@@ -9,6 +9,7 @@ from accounts.api import me
 from cases import views as case_views
 from cases.api import CaseViewSet
 from changan.views import healthz
+from figures import views as figure_views
 from intake import views as intake_views
 from notify import views as notify_views
 from notify.api import NotificationViewSet
@@ -32,6 +33,7 @@ urlpatterns = [
     path("places/<str:code>/map.geojson", region_views.place_geojson, name="place-geojson"),
     path("cases/", case_views.queues, name="cases"),
     path("cases/bulk/", case_views.bulk, name="cases-bulk"),
+    path("cases/export.xlsx", case_views.export, name="cases-export"),
     path("cases/filters/", case_views.save_filter, name="cases-save-filter"),
     path("cases/filters/<int:pk>/delete/", case_views.delete_filter, name="cases-delete-filter"),
     path("cases/<int:pk>/", case_views.case_page, name="case"),
@@ -48,6 +50,10 @@ urlpatterns = [
     path("report/done/<str:code>/", intake_views.receipt, name="receipt"),
     path("track/<str:code>/", intake_views.track, name="track"),
     path("track/<str:code>/photos/<int:attachment_id>/", intake_views.track_photo, name="track-photo"),
+    path("screen/", figure_views.screen, name="screen"),
+    path("screen/data.json", figure_views.screen_data, name="screen-data"),
+    path("screen/shapes.geojson", figure_views.heat_shapes, name="screen-shapes"),
+    path("screen/export/<str:table>.xlsx", figure_views.export, name="screen-export"),
     path("inbox/", notify_views.inbox, name="inbox"),
     path("inbox/<int:pk>/read/", notify_views.read, name="inbox-read"),
     path("login/", account_views.StaffLoginView.as_view(), name="login"),

@@ -32,9 +32,15 @@ class Figures:
     score: float | None = None
 
     @classmethod
-    def of(cls, counts: dict) -> Figures:
+    def of(cls, counts: dict, *, base: str = "received") -> Figures:
+        """``base``: what a unit's response rate is out of — the cases sent
+        to it ("assigned"), where an area's is out of those received."""
         counts = {m: int(counts.get(m) or 0) for m in MEASURES}
-        rates = {name: _ratio(counts[num], counts[den]) for name, (_l, _f, num, den) in RATES.items()}
+        dens = {"received": base}
+        rates = {
+            name: _ratio(counts[num], counts[dens.get(den, den)])
+            for name, (_l, _f, num, den) in RATES.items()
+        }
         w_response, w_solve, w_satisfaction = settings.DASHBOARD_WEIGHTS
         parts = (rates["response_rate"], rates["solve_rate"], rates["satisfaction_rate"])
         score = None
@@ -97,9 +103,11 @@ def dashboard(user, code: str | None = None, *, today: dt.date | None = None) ->
         "today": today,
         "totals": totals,
         "trend_days": _trend(
-            rows.filter(kind=Period.DAY, period__range=(today - dt.timedelta(days=29), today))
+            rows.filter(kind=Period.DAY), [today - dt.timedelta(days=n) for n in range(29, -1, -1)]
         ),
-        "trend_months": _trend(rows.filter(kind=Period.MONTH, period__gte=_months_back(month, 11))),
+        "trend_months": _trend(
+            rows.filter(kind=Period.MONTH), [_months_back(month, n) for n in range(11, -1, -1)]
+        ),
         "families": _families(year),
         "children": _children(year, child_digits) if child_digits else [],
         "units": _units(user, prefix, year_start, month),
@@ -107,14 +115,19 @@ def dashboard(user, code: str | None = None, *, today: dt.date | None = None) ->
     }
 
 
+DAYS_BACK = range(29, -1, -1)  # the last 30 days, oldest first
+MONTHS_BACK = range(11, -1, -1)
+
+
 def _months_back(month: dt.date, n: int) -> dt.date:
     y, m = divmod(month.year * 12 + month.month - 1 - n, 12)
     return dt.date(y, m + 1, 1)
 
 
-def _trend(qs) -> list[dict]:
-    rows = qs.values("period").annotate(**SUMS).order_by("period")
-    return [{"period": r["period"].isoformat(), **Figures.of(r).__dict__} for r in rows]
+def _trend(qs, periods: list[dt.date]) -> list[dict]:
+    """One point per period, zeros where nothing was received."""
+    found = {r["period"]: r for r in qs.filter(period__in=periods).values("period").annotate(**SUMS)}
+    return [{"period": p.isoformat(), **Figures.of(found.get(p, {})).__dict__} for p in periods]
 
 
 def _families(qs) -> list[dict]:
@@ -149,7 +162,9 @@ def _units(user, prefix: str, start: dt.date, end: dt.date) -> list[dict]:
         .annotate(**SUMS)
     )
     out = [
-        {"unit": r["unit"], "name": r["unit__name"], **Figures.of(r).__dict__} for r in rows if r["assigned"]
+        {"unit": r["unit"], "name": r["unit__name"], **Figures.of(r, base="assigned").__dict__}
+        for r in rows
+        if r["assigned"]
     ]
     return sorted(out, key=lambda r: (r["score"] is None, -(r["score"] or 0), r["name"]))
 
