@@ -89,29 +89,19 @@ def dashboard(user, code: str | None = None, *, today: dt.date | None = None) ->
     today = today or timezone.localdate()
     area = area_in_scope(user, code)
     prefix = prefix_of(area.code)
-    rows = AreaTally.objects.filter(area__startswith=prefix)
-    periods = _periods(today)
-    totals = {
-        name: Figures.of(_sum(rows.filter(kind=kind, period__range=(start, end))))
-        for name, (kind, start, end) in periods.items()
-    }
-    _, year_start, month = periods["year"]
-    year = rows.filter(kind=Period.MONTH, period__range=(year_start, month))
     child_digits = {Level.CITY: 6, Level.COUNTY: 9}.get(level_of(area.code))
     return {
         "area": area,
         "today": today,
-        "totals": totals,
-        "trend_days": _trend(
-            rows.filter(kind=Period.DAY), [today - dt.timedelta(days=n) for n in range(29, -1, -1)]
+        "totals": totals(prefix, today),
+        "trend_days": trend(prefix, Period.DAY, [today - dt.timedelta(days=n) for n in DAYS_BACK]),
+        "trend_months": trend(
+            prefix, Period.MONTH, [_months_back(today.replace(day=1), n) for n in MONTHS_BACK]
         ),
-        "trend_months": _trend(
-            rows.filter(kind=Period.MONTH), [_months_back(month, n) for n in range(11, -1, -1)]
-        ),
-        "families": _families(year),
-        "children": _children(year, child_digits) if child_digits else [],
-        "units": _units(user, prefix, year_start, month),
-        "heat": _heat(prefix, month, child_digits),
+        "families": family_ranking(prefix, today),
+        "children": area_ranking(prefix, today, child_digits) if child_digits else [],
+        "units": unit_ranking(prefix, today),
+        "heat": heat(prefix, today, child_digits),
     }
 
 
@@ -119,28 +109,53 @@ DAYS_BACK = range(29, -1, -1)  # the last 30 days, oldest first
 MONTHS_BACK = range(11, -1, -1)
 
 
-def _months_back(month: dt.date, n: int) -> dt.date:
-    y, m = divmod(month.year * 12 + month.month - 1 - n, 12)
+def _rows(prefix: str):
+    return AreaTally.objects.filter(area__startswith=prefix)
+
+
+def _this_year(prefix: str, today: dt.date):
+    return _rows(prefix).filter(kind=Period.MONTH, period__range=(today.replace(month=1, day=1), today))
+
+
+def totals(prefix: str, today: dt.date) -> dict[str, Figures]:
+    """Today, this month and this year, for cases received then."""
+    return {
+        name: Figures.of(_sum(_rows(prefix).filter(kind=kind, period__range=(start, end))))
+        for name, (kind, start, end) in _periods(today).items()
+    }
+
+
+def _months_back(day: dt.date, n: int) -> dt.date:
+    """The first day of the month ``n`` months before ``day``'s."""
+    y, m = divmod(day.year * 12 + day.month - 1 - n, 12)
     return dt.date(y, m + 1, 1)
 
 
-def _trend(qs, periods: list[dt.date]) -> list[dict]:
+def trend(prefix: str, kind: str, periods: list[dt.date]) -> list[dict]:
     """One point per period, zeros where nothing was received."""
-    found = {r["period"]: r for r in qs.filter(period__in=periods).values("period").annotate(**SUMS)}
+    rows = _rows(prefix).filter(kind=kind, period__in=periods).values("period").annotate(**SUMS)
+    found = {r["period"]: r for r in rows}
     return [{"period": p.isoformat(), **Figures.of(found.get(p, {})).__dict__} for p in periods]
 
 
-def _families(qs) -> list[dict]:
+def family_ranking(prefix: str, today: dt.date) -> list[dict]:
+    """The ten category families with the most cases this year."""
     from cases.models import Category
 
     names = dict(Category.objects.filter(level=1).values_list("code", "name"))
-    rows = qs.values("family").annotate(received=Sum("received")).order_by("-received")[:10]
+    rows = (
+        _this_year(prefix, today)
+        .values("family")
+        .annotate(received=Sum("received"))
+        .order_by("-received")[:10]
+    )
     return [{"family": r["family"], "name": names.get(r["family"], "未分类"), "received": r["received"]}
             for r in rows if r["received"]]  # fmt: skip
 
 
-def _children(qs, digits: int) -> list[dict]:
-    rows = qs.annotate(part=Substr("area", 1, digits)).values("part").annotate(**SUMS)
+def area_ranking(prefix: str, today: dt.date, digits: int) -> list[dict]:
+    """The areas one level down (``digits`` of their code), ranked by score."""
+    rows = _this_year(prefix, today).annotate(part=Substr("area", 1, digits)).values("part").annotate(**SUMS)
     names = dict(
         Area.objects.filter(code__in=[r["part"].ljust(12, "0") for r in rows]).values_list("code", "name")
     )
@@ -152,9 +167,11 @@ def _children(qs, digits: int) -> list[dict]:
     return sorted(out, key=lambda r: (r["score"] is None, -(r["score"] or 0), r["code"]))
 
 
-def _units(user, prefix: str, start: dt.date, end: dt.date) -> list[dict]:
+def unit_ranking(prefix: str, today: dt.date) -> list[dict]:
+    """The departments of the area (its county's, for a township) by score."""
     from orgs.models import OrgUnit
 
+    start, end = today.replace(month=1, day=1), today
     units = OrgUnit.objects.filter(area__code__startswith=prefix[:6]) if prefix else OrgUnit.objects.all()
     rows = (
         UnitTally.objects.filter(kind=Period.MONTH, period__range=(start, end), unit__in=units)
@@ -169,10 +186,10 @@ def _units(user, prefix: str, start: dt.date, end: dt.date) -> list[dict]:
     return sorted(out, key=lambda r: (r["score"] is None, -(r["score"] or 0), r["name"]))
 
 
-def _heat(prefix: str, month: dt.date, child_digits: int | None) -> list[dict]:
+def heat(prefix: str, today: dt.date, child_digits: int | None) -> list[dict]:
     """Cases received this month per township (city, county) or per grid (a
     township)."""
-    rows = GridTally.objects.filter(period=month, grid__startswith=prefix)
+    rows = GridTally.objects.filter(period=today.replace(day=1), grid__startswith=prefix)
     if child_digits:
         rows = rows.annotate(part=Substr("grid", 1, 9)).values("part").annotate(n=Sum("received"))
         return [{"code": r["part"] + "000", "n": r["n"]} for r in rows]

@@ -6,7 +6,7 @@ SQLite alike)."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, namedtuple
 from collections.abc import Iterable
 
 from django.db import connection
@@ -48,29 +48,45 @@ def township_of(area_code: str) -> str:
     return area_code[:9] + "000"
 
 
+class Tallies:
+    """Counts gathered in memory, written with one UPSERT per table."""
+
+    def __init__(self):
+        self.areas: dict[tuple, Counter] = defaultdict(Counter)
+        self.units: dict[tuple, Counter] = defaultdict(Counter)
+        self.grids: Counter = Counter()
+
+    def add(self, pairs: Iterable[tuple[object, object]]) -> None:
+        keys: dict[int, tuple] = {}  # per case: a case's events share its keys
+        for case, event in pairs:
+            if (case_keys := keys.get(id(case))) is None:
+                case_keys = keys[id(case)] = keys_of(case)
+            day, month, area, family = case_keys
+            found = measures_of(event.action, event.data or {})
+            if found:
+                self.areas[(Period.DAY, day, area, family)].update(found)
+                self.areas[(Period.MONTH, month, area, family)].update(found)
+            unit_found = Counter({k: v for k, v in found.items() if k in UNIT_MEASURES})
+            unit_id = case.lead_unit_id
+            if event.action in ("dispatch", "reassign") and event.data.get("unit"):
+                unit_id, unit_found = event.data["unit"], Counter(assigned=1)
+            if unit_id and unit_found:
+                self.units[(Period.DAY, day, unit_id)].update(unit_found)
+                self.units[(Period.MONTH, month, unit_id)].update(unit_found)
+            if event.action == "receive" and case.grid_id:
+                self.grids[(month, case.grid_id)] += 1
+
+    def write(self) -> None:
+        _bump(AreaTally, ("kind", "period", "area", "family"), self.areas)
+        _bump(UnitTally, ("kind", "period", "unit"), self.units)
+        _bump(GridTally, ("period", "grid"), {k: Counter(received=n) for k, n in self.grids.items()})
+
+
 def count(pairs: Iterable[tuple[object, object]]) -> None:
     """Count events (with their cases) into the tallies."""
-    area_rows: dict[tuple, Counter] = defaultdict(Counter)
-    unit_rows: dict[tuple, Counter] = defaultdict(Counter)
-    grid_rows: Counter = Counter()
-    for case, event in pairs:
-        day, month, area, family = keys_of(case)
-        found = measures_of(event.action, event.data or {})
-        if found:
-            for kind, period in ((Period.DAY, day), (Period.MONTH, month)):
-                area_rows[(kind, period, area, family)].update(found)
-        unit_found = Counter({k: v for k, v in found.items() if k in UNIT_MEASURES})
-        unit_id = case.lead_unit_id
-        if event.action in ("dispatch", "reassign") and event.data.get("unit"):
-            unit_id, unit_found = event.data["unit"], Counter(assigned=1)
-        if unit_id and unit_found:
-            for kind, period in ((Period.DAY, day), (Period.MONTH, month)):
-                unit_rows[(kind, period, unit_id)].update(unit_found)
-        if event.action == "receive" and case.grid_id:
-            grid_rows[(month, case.grid_id)] += 1
-    _bump(AreaTally, ("kind", "period", "area", "family"), area_rows)
-    _bump(UnitTally, ("kind", "period", "unit"), unit_rows)
-    _bump(GridTally, ("period", "grid"), {k: Counter(received=n) for k, n in grid_rows.items()})
+    tallies = Tallies()
+    tallies.add(pairs)
+    tallies.write()
 
 
 def move(case, events: Iterable, *, from_family: str) -> None:
@@ -113,6 +129,10 @@ def _bump(model, key_fields: tuple[str, ...], rows: dict[tuple, Counter]) -> Non
         cursor.executemany(sql, values)
 
 
+CaseRow = namedtuple("CaseRow", "pk received_at area_id category_id lead_unit_id grid_id")
+EventRow = namedtuple("EventRow", "case_id action data")
+
+
 def rebuild(*, chunk: int = 20_000, progress=None) -> int:
     """Recount every tally from the event log (after an import, or to check
     the incremental counts). Department figures go to each case's current
@@ -123,15 +143,20 @@ def rebuild(*, chunk: int = 20_000, progress=None) -> int:
     AreaTally.objects.all().delete()
     UnitTally.objects.all().delete()
     GridTally.objects.all().delete()
-    fields = ("pk", "received_at", "area_id", "category_id", "lead_unit_id", "grid_id")
-    last_case, read = 0, 0
+    last_case, read, tallies = 0, 0, Tallies()
     while True:
-        cases = {c.pk: c for c in Case.objects.filter(pk__gt=last_case).order_by("pk").only(*fields)[:chunk]}
+        rows = Case.objects.filter(pk__gt=last_case).order_by("pk").values_list(*CaseRow._fields)[:chunk]
+        cases = {row[0]: CaseRow(*row) for row in rows}
         if not cases:
+            tallies.write()  # once: a day's row gets all its cases' counts at once
             return read
-        events = CaseEvent.objects.filter(case_id__in=list(cases)).only("case_id", "action", "data")
-        pairs = [(cases[e.case_id], e) for e in events.iterator(chunk_size=chunk)]
-        count(pairs)
+        events = CaseEvent.objects.filter(case_id__gte=min(cases), case_id__lte=max(cases))
+        pairs = [
+            (cases[e.case_id], e)
+            for e in map(EventRow._make, events.values_list(*EventRow._fields).iterator(chunk_size=chunk))
+            if e.case_id in cases
+        ]
+        tallies.add(pairs)
         read += len(pairs)
         last_case = max(cases)
         if progress:
