@@ -51,6 +51,10 @@ class Answer(serializers.Serializer):
     reply = serializers.CharField(label="答复内容")
 
 
+class SelfHandle(serializers.Serializer):
+    result = serializers.CharField(label="处置结果")
+
+
 class Dispatch(Note):
     unit = ScopedRelatedField(selector=handling_units_for, label="主办单位")
     co_units = ScopedRelatedField(selector=handling_units_for, many=True, required=False, label="协办单位")
@@ -141,6 +145,7 @@ ACTION_INPUTS: dict[str, ActionInput] = {
     "accept": ActionInput(Accept, services.accept),
     "reject": ActionInput(Reason, services.reject),
     "answer": ActionInput(Answer, services.answer),
+    "self_handle": ActionInput(SelfHandle, services.handle_on_the_spot),
     "dispatch": ActionInput(Dispatch, services.dispatch),
     "sign": ActionInput(Note, services.sign),
     "return_case": ActionInput(Reason, services.return_case),

@@ -307,6 +307,7 @@ EVENT_LABELS = {
     "accept": _("受理"),
     "reject": _("不予受理"),
     "answer": _("直接答复"),
+    "self_handle": _("自办"),
     "dispatch": _("派遣"),
     "sign": _("签收"),
     "return": _("退回"),

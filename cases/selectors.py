@@ -187,6 +187,7 @@ PUBLIC_EVENTS = {
     "reply": "已办结待核查 replied",
     "verify": "已核查 verified",
     "answer": "已答复 answered",
+    "self_handle": "网格员已现场处置 handled on the spot",
     "reject": "不予受理 not accepted",
     "merge": "已合并 merged",
     "reopen": "重新办理 reopened",
@@ -214,7 +215,7 @@ def public_timeline(case: Case) -> list[PublicStep]:
         PublicStep(
             at=e.at,
             summary=PUBLIC_EVENTS[e.action],
-            text=e.note if e.action in ("reply", "answer") else "",
+            text=e.note if e.action in ("reply", "answer", "self_handle") else "",
             unit=units.get(e.data.get("unit"), "") if e.action in ("dispatch", "reassign") else "",
         )
         for e in events

@@ -147,6 +147,19 @@ def _may_whistle(user, case: Case) -> bool:
     )
 
 
+def _works_the_grid(user, case: Case) -> bool:
+    # 自办 is for the grid's own worker (or its chief), on the spot.
+    if not user or not getattr(user, "pk", None) or case.grid_id is None:
+        return False
+    return user.is_superuser or (
+        user.has_role(RoleCode.GRID_WORKER)
+        and (
+            user.grids_worked.filter(pk=case.grid_id).exists()
+            or user.grids_led.filter(pk=case.grid_id).exists()
+        )
+    )
+
+
 def _pending_whistle(user, case: Case) -> bool:
     return (
         bool(user)
@@ -209,6 +222,12 @@ ACTIONS: dict[str, Action] = {
     "supervise": Action("督办", WORKING, lambda u, c: _is_dispatcher(u, c) or _is_leader(u, c)),
     "escalate": Action(
         "升级", WORKING, lambda u, c: _is_dispatcher(u, c) or _is_leader(u, c), lambda c: c.tier < Tier.LEADER
+    ),
+    "self_handle": Action(
+        "自办",
+        (S.RECEIVED,),
+        _works_the_grid,
+        lambda c: c.kind == CaseKind.GRID_EVENT and c.grid_id is not None,
     ),
     "whistle": Action("吹哨", (S.RECEIVED, S.ACCEPTED, S.DISPATCHED, S.HANDLING), _may_whistle),
     "acknowledge": Action("报到", (S.DISPATCHED, S.HANDLING, S.SUSPENDED), _pending_whistle),
@@ -620,6 +639,23 @@ def answer(*, case: Case, by, reply: str) -> Case:
     case.responded_at = case.responded_at or now
     case.save()
     _record(case, "answer", by, from_status=old, note=reply, data=flags)
+    return case
+
+
+@transaction.atomic
+def handle_on_the_spot(*, case: Case, by, result: str) -> Case:
+    """自办: the grid worker dealt with a grid event there and then; the case
+    closes with the result (after-photos are added by the caller in the same
+    transaction). It counts as responded and closed in time."""
+    _require(result.strip(), "请写明处置结果 / describe what was done")
+    case = _lock(case)
+    _check(case, "self_handle", by)
+    old, now = case.status, clock.now()
+    flags = _response_flags(case, now) | _close_flags(case, now)
+    case.status, case.replied_at, case.closed_at = Status.CLOSED, now, now
+    case.responded_at = case.responded_at or now
+    case.save()
+    _record(case, "self_handle", by, from_status=old, note=result.strip(), data=flags)
     return case
 
 

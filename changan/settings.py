@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "open311",  # Open311 GeoReport v2 server on the case model
     "intake",  # residents report by QR code (淇和码), follow their case
     "figures",  # rollups for the data center: volumes and the three rates
+    "fieldwork",  # the grid worker's phone: reports, 自办, 吹哨, patrols, visits
     "demo",  # the demo city loader
 ]
 

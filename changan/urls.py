@@ -9,6 +9,7 @@ from accounts.api import me
 from cases import views as case_views
 from cases.api import CaseViewSet
 from changan.views import healthz
+from fieldwork import views as field_views
 from figures import views as figure_views
 from intake import views as intake_views
 from notify import views as notify_views
@@ -50,6 +51,12 @@ urlpatterns = [
     path("report/done/<str:code>/", intake_views.receipt, name="receipt"),
     path("track/<str:code>/", intake_views.track, name="track"),
     path("track/<str:code>/photos/<int:attachment_id>/", intake_views.track_photo, name="track-photo"),
+    path("field/", field_views.home, name="field"),
+    path("field/report/", field_views.report, name="field-report"),
+    path("field/patrol/start/", field_views.patrol_start, name="field-patrol-start"),
+    path("field/patrol/<int:pk>/points/", field_views.patrol_points, name="field-patrol-points"),
+    path("field/patrol/<int:pk>/stop/", field_views.patrol_stop, name="field-patrol-stop"),
+    path("field/visit/", field_views.visit, name="field-visit"),
     path("screen/", figure_views.screen, name="screen"),
     path("screen/data.json", figure_views.screen_data, name="screen-data"),
     path("screen/shapes.geojson", figure_views.heat_shapes, name="screen-shapes"),

@@ -12,6 +12,7 @@ from shapely.geometry import mapping
 
 from cases.models import OPEN_STATUSES, Case
 from changan import clock
+from changan.geo import metres
 from intake.models import PlaceKind, Site
 from regions.models import Area, AreaLevel, Grid
 from regions.services import locate_grid
@@ -90,19 +91,9 @@ def nearby_open_reports(
         # Reports nobody has classified yet may be the same thing too.
         candidates = candidates.filter(Q(category__code__startswith=family) | Q(category=None))
     scored = sorted(
-        ((_metres(place.lon, place.lat, c.lon, c.lat), c) for c in candidates), key=lambda pair: pair[0]
+        ((metres(place.lon, place.lat, c.lon, c.lat), c) for c in candidates), key=lambda pair: pair[0]
     )
     return [c for d, c in scored if d <= meters][:limit]
-
-
-def _metres(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance (haversine), metres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6_371_000 * math.asin(math.sqrt(a))
 
 
 def cases_of_verified_phones(digests: set[str], *, limit: int = 50) -> list[Case]:
