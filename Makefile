@@ -41,10 +41,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 # Only the files pages load, so collectstatic stays small.
 $(VENDOR)/.stamp: node_modules/.package-lock.json
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/htmx $(VENDOR)/leaflet $(VENDOR)/echarts
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/htmx $(VENDOR)/leaflet $(VENDOR)/echarts $(VENDOR)/markercluster
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/leaflet.markercluster.js.map node_modules/leaflet.markercluster/dist/MarkerCluster.css node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css $(VENDOR)/markercluster/
+	cp node_modules/leaflet.markercluster/MIT-LICENCE.txt $(VENDOR)/markercluster/ 2>/dev/null || true
 	for p in htmx.org leaflet echarts; do cp node_modules/$$p/LICENSE $(VENDOR)/$${p%%.*}/ 2>/dev/null || true; done
 	touch $@
 

@@ -15,14 +15,15 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import RoleCode
 from accounts.scope import scope_of
-from cases.models import Case, CaseEvent, CaseUnit, SavedFilter, Status
+from cases.models import OPEN_STATUSES, Case, CaseEvent, CaseUnit, SavedFilter, Status
 from cases.search import query_words
 from orgs.models import OrgUnit
 from regions.codes import prefix_of
@@ -220,3 +221,31 @@ def public_timeline(case: Case) -> list[PublicStep]:
         )
         for e in events
     ]
+
+
+MAP_POINTS_LIMIT = 5000
+
+
+def open_load(user, prefix: str, *, by_grid: bool) -> dict[str, dict[str, int]]:
+    """Open and overdue cases per grid (``by_grid``) or per township, within
+    the user's cases under area ``prefix`` — for the map's colours."""
+    rows = cases_for(user).filter(status__in=OPEN_STATUSES, area__code__startswith=prefix)
+    if by_grid:
+        rows = rows.exclude(grid=None).annotate(place=F("grid_id"))
+    else:
+        rows = rows.annotate(place=Concat(Substr("area_id", 1, 9), Value("000")))
+    found = rows.values("place").annotate(
+        open=Count("id"), overdue=Count("id", filter=Q(resolve_overdue=True))
+    )
+    return {r["place"]: {"open": r["open"], "overdue": r["overdue"]} for r in found}
+
+
+def open_points(user, prefix: str) -> list[dict]:
+    """The newest open cases with a point, for the clustered markers."""
+    rows = (
+        cases_for(user)
+        .filter(status__in=OPEN_STATUSES, area__code__startswith=prefix, lon__isnull=False)
+        .order_by("-received_at")
+        .values("pk", "number", "title", "lon", "lat", "resolve_overdue")[:MAP_POINTS_LIMIT]
+    )
+    return list(rows)

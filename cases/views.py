@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,8 @@ from cases.selectors import (
     case_for,
     cases_for,
     filter_cases,
+    open_load,
+    open_points,
     queue_counts,
     related_cases,
     saved_filters_for,
@@ -35,6 +37,9 @@ from cases.selectors import (
 from changan.excel import workbook_response
 from changan.keyset import page_of
 from orgs.selectors import handling_units_for
+from regions.codes import Level, level_of, prefix_of
+from regions.models import Area, Grid
+from regions.selectors import area_in_scope
 
 PAGE_SIZE = 50
 BULK_ACTIONS = ("dispatch", "sign")  # what makes sense for many cases at once
@@ -345,3 +350,49 @@ def _choices(field, cache: dict) -> list[tuple[str, str]]:
     if key not in cache:
         cache[key] = [(str(obj.pk), str(obj)) for obj in field.get_queryset()[:500]]
     return cache[key]
+
+
+# ------------------------------------------------------------------- map
+
+
+@login_required
+@require_GET
+def case_map(request: HttpRequest) -> HttpResponse:
+    """Grids (or townships) coloured by open or overdue cases, the open cases
+    as clustered markers; a click opens the case, a township drills down."""
+    area = _map_area(request)
+    context = {"area": area, "map_tile_url": settings.MAP_TILE_URL, "measure": _measure(request)}
+    return render(request, "cases/map.html", context)
+
+
+@login_required
+@require_GET
+def map_data(request: HttpRequest) -> JsonResponse:
+    area = _map_area(request)
+    prefix = prefix_of(area.code)
+    by_grid = level_of(area.code) >= Level.TOWNSHIP or (
+        level_of(area.code) == Level.COUNTY and request.GET.get("grids") == "1"
+    )
+    load = open_load(request.user, prefix, by_grid=by_grid)
+    if by_grid:
+        places = Grid.objects.filter(code__startswith=prefix).exclude(boundary=None)
+    else:
+        places = Area.objects.filter(code__startswith=prefix, level=Level.TOWNSHIP).exclude(boundary=None)
+    features = [
+        {"type": "Feature", "geometry": mapping(p.boundary),
+         "properties": {"code": p.code, "name": p.name, **load.get(p.code, {"open": 0, "overdue": 0})}}
+        for p in places
+    ]  # fmt: skip
+    body = {"type": "FeatureCollection", "features": features, "points": open_points(request.user, prefix)}
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
+
+
+def _measure(request: HttpRequest) -> str:
+    return "overdue" if request.GET.get("measure") == "overdue" else "open"
+
+
+def _map_area(request: HttpRequest) -> Area:
+    try:
+        return area_in_scope(request.user, request.GET.get("area"))
+    except Area.DoesNotExist:
+        raise Http404("没有可查看的区域 / no area in your scope") from None

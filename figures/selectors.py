@@ -11,10 +11,10 @@ from django.db.models import Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from accounts.scope import scope_of
 from figures.models import MEASURES, AreaTally, GridTally, Period, UnitTally
 from regions.codes import Level, level_of, prefix_of
 from regions.models import Area
+from regions.selectors import area_in_scope
 
 # The rates, each with its formula (shown on the dashboard on hover).
 RATES = {
@@ -51,21 +51,6 @@ class Figures:
 
 def _ratio(num: int, den: int) -> float | None:
     return round(100 * num / den, 1) if den else None
-
-
-def area_in_scope(user, code: str | None) -> Area:
-    """The area the dashboard shows: ``code`` if inside the user's scope, else
-    the user's own (the whole city for a city-wide leader)."""
-    scope = scope_of(user)
-    if scope.nothing:
-        raise Area.DoesNotExist
-    root = scope.area_prefix or ""
-    if code and code.startswith(root):
-        area = Area.objects.filter(code=code).first()
-        if area is not None and area.level <= Level.TOWNSHIP:
-            return area
-    own = Area.objects.filter(code=root.ljust(12, "0")).first() if root else None
-    return own or Area.objects.filter(parent=None).order_by("code").first()
 
 
 def _periods(today: dt.date) -> dict[str, tuple[str, dt.date, dt.date]]:

@@ -113,3 +113,18 @@ def ancestors_in_scope(user, area: Area) -> list[Area]:
         code = codes.parent_code_of(code)
     by_code = {a.code: a for a in areas_for(user).filter(code__in=chain_codes)}
     return [by_code[c] for c in reversed(chain_codes) if c in by_code]
+
+
+def area_in_scope(user, code: str | None) -> Area:
+    """The area the dashboard shows: ``code`` if inside the user's scope, else
+    the user's own (the whole city for a city-wide leader)."""
+    scope = scope_of(user)
+    if scope.nothing:
+        raise Area.DoesNotExist
+    root = scope.area_prefix or ""
+    if code and code.startswith(root):
+        area = Area.objects.filter(code=code).first()
+        if area is not None and area.level <= AreaLevel.TOWNSHIP:
+            return area
+    own = Area.objects.filter(code=root.ljust(12, "0")).first() if root else None
+    return own or Area.objects.filter(parent=None).order_by("code").first()

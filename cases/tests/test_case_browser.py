@@ -85,4 +85,8 @@ def test_the_work_list_filters_searches_and_shows_a_case_on_its_map(page, demo_s
     first.click()
     page.wait_for_selector("#case-map[data-ready='1']")
     page.screenshot(path=str(artifacts / "console-case-map.png"), full_page=True)
+    page.goto("/cases/map/")
+    page.wait_for_selector("#case-map-view[data-ready='1']")
+    assert int(page.locator("#case-map-view").get_attribute("data-places")) > 5  # the county's townships
+    page.screenshot(path=str(artifacts / "console-map.png"))
     assert page.external_requests == []
