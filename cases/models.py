@@ -235,6 +235,21 @@ class Case(models.Model):
             models.Index(fields=["status", "-received_at"]),
             models.Index(fields=["area", "status"]),
             models.Index(fields=["lead_unit", "status"]),
+            # The work list pages newest first (keyset on received_at, id).
+            models.Index(fields=["-received_at", "-id"], name="case_received_desc"),
+            # Data scopes are area-code prefixes (LIKE '410611%'): on PostgreSQL
+            # a pattern-ops index answers them in any collation.
+            models.Index(
+                fields=["status", "area"],
+                name="case_status_area_prefix",
+                opclasses=["varchar_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["area"],
+                name="case_to_rate_area",
+                opclasses=["varchar_pattern_ops"],
+                condition=models.Q(status=Status.CLOSED, satisfaction=None),
+            ),
             # Partial indexes keep the worker's sweeps cheap: only open cases
             # whose timer has not fired yet are in them.
             models.Index(
