@@ -8,13 +8,23 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from accounts.models import RoleCode
 from regions import exports, selectors
 from regions.models import Area, AreaLevel
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("cases") if request.user.is_authenticated else redirect("login")
+    """Each role starts where its work is: a grid worker on the phone page,
+    a leader on the data center, everyone else at the work list."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("login")
+    if user.has_role(RoleCode.GRID_WORKER) and user.grids_worked.exists():
+        return redirect("field")
+    if user.has_role(RoleCode.LEADER) and not user.has_role(RoleCode.DISPATCHER):
+        return redirect("screen")
+    return redirect("cases")
 
 
 @login_required

@@ -5,25 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0009_saved_filters'),
-        ('orgs', '0001_initial'),
-        ('regions', '0001_initial'),
+        ("cases", "0009_saved_filters"),
+        ("orgs", "0001_initial"),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['-received_at', '-id'], name='case_received_desc'),
+            model_name="case",
+            index=models.Index(fields=["-received_at", "-id"], name="case_received_desc"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'area'], name='case_status_area_prefix', opclasses=['varchar_ops', 'varchar_pattern_ops']),
+            model_name="case",
+            index=models.Index(
+                fields=["status", "area"],
+                name="case_status_area_prefix",
+                opclasses=["varchar_ops", "varchar_pattern_ops"],
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('satisfaction', None), ('status', 'closed')), fields=['area'], name='case_to_rate_area', opclasses=['varchar_pattern_ops']),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("satisfaction", None), ("status", "closed")),
+                fields=["area"],
+                name="case_to_rate_area",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ),
     ]

@@ -22,5 +22,11 @@ def test_every_string_is_translated_to_english():
 def test_the_compiled_catalogue_is_current():
     with PO.with_suffix(".mo").open("rb") as f:
         compiled = gettext.GNUTranslations(f)
-    stale = [m for m, s in ENTRY.findall(PO.read_text(encoding="utf-8")) if compiled.gettext(m) != s]
+    entries = [(_unescape(m), _unescape(s)) for m, s in ENTRY.findall(PO.read_text(encoding="utf-8"))]
+    stale = [m for m, s in entries if compiled.gettext(m) != s]
     assert stale == [], "run: python manage.py compilemessages"
+
+
+def _unescape(text: str) -> str:
+    """A PO string as the program sees it (\\" → ", \\n → newline …)."""
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), text)
