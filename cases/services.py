@@ -1130,22 +1130,16 @@ def blow_whistle(*, case: Case, by, units: Sequence[OrgUnit], note: str) -> Case
             role=UnitRole.WHISTLE,
             defaults={"active": True, "ack_due_at": ack_due, "acknowledged_at": None, "escalated_at": None},
         )
+    data = {"units": [u.pk for u in units], "ack_due_at": ack_due.isoformat()}
     if case.lead_unit_id is None:
         case.lead_unit, case.dispatched_at, case.status = units[0], now, Status.DISPATCHED
         _set_deadlines(case, now)
         _set_units(case, units[0], units[1:])
+        data["unit"] = units[0].pk  # the whistle dispatched the case: its first unit leads
     if len(units) > 1 and case.tier == Tier.ONE_DEPARTMENT:
         case.tier = Tier.SEVERAL_DEPARTMENTS
     case.save()
-    _record(
-        case,
-        "whistle",
-        by,
-        from_status=old,
-        note=note,
-        before=before,
-        data={"units": [u.pk for u in units], "ack_due_at": ack_due.isoformat()},
-    )
+    _record(case, "whistle", by, from_status=old, note=note, before=before, data=data)
     notify(
         recipients=unit_staff([u.pk for u in units]),
         case=case,

@@ -15,6 +15,8 @@ from django.utils import timezone
 from figures.models import MEASURES, AreaTally, GridTally, Period, UnitTally
 
 UNIT_MEASURES = tuple(m for m in MEASURES if m != "received")
+# Events that name the case's (new) lead unit in data["unit"]: it is "assigned".
+LEAD_CHANGES = ("dispatch", "reassign", "whistle")
 
 
 def measures_of(action: str, data: dict) -> Counter:
@@ -59,8 +61,8 @@ class Tallies:
     def add(self, pairs: Iterable[tuple[object, object]]) -> None:
         keys: dict[int, tuple] = {}  # per case: a case's events share its keys
         for case, event in pairs:
-            if (case_keys := keys.get(id(case))) is None:
-                case_keys = keys[id(case)] = keys_of(case)
+            if (case_keys := keys.get(case.pk)) is None:
+                case_keys = keys[case.pk] = keys_of(case)
             day, month, area, family = case_keys
             found = measures_of(event.action, event.data or {})
             if found:
@@ -68,7 +70,7 @@ class Tallies:
                 self.areas[(Period.MONTH, month, area, family)].update(found)
             unit_found = Counter({k: v for k, v in found.items() if k in UNIT_MEASURES})
             unit_id = case.lead_unit_id
-            if event.action in ("dispatch", "reassign") and event.data.get("unit"):
+            if event.action in LEAD_CHANGES and event.data.get("unit"):
                 unit_id, unit_found = event.data["unit"], Counter(assigned=1)
             if unit_id and unit_found:
                 self.units[(Period.DAY, day, unit_id)].update(unit_found)
@@ -135,11 +137,17 @@ EventRow = namedtuple("EventRow", "case_id action data")
 
 def rebuild(*, chunk: int = 20_000, progress=None) -> int:
     """Recount every tally from the event log (after an import, or to check
-    the incremental counts). Department figures go to each case's current
-    lead unit, except dispatches, which name their unit. Returns the number
-    of events read."""
+    the incremental counts), replaying each case's events in order so that
+    department figures go to the unit that led the case at each event, as
+    the live counts do. The tally tables are locked meanwhile: case actions
+    wait rather than count into rows being rebuilt. Returns the events read."""
     from cases.models import Case, CaseEvent
 
+    if connection.vendor == "postgresql":  # (SQLite: the write transaction locks the database)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "LOCK TABLE figures_areatally, figures_unittally, figures_gridtally IN EXCLUSIVE MODE"
+            )
     AreaTally.objects.all().delete()
     UnitTally.objects.all().delete()
     GridTally.objects.all().delete()
@@ -150,12 +158,22 @@ def rebuild(*, chunk: int = 20_000, progress=None) -> int:
         if not cases:
             tallies.write()  # once: a day's row gets all its cases' counts at once
             return read
-        events = CaseEvent.objects.filter(case_id__gte=min(cases), case_id__lte=max(cases))
-        pairs = [
-            (cases[e.case_id], e)
-            for e in map(EventRow._make, events.values_list(*EventRow._fields).iterator(chunk_size=chunk))
-            if e.case_id in cases
-        ]
+        events = (
+            CaseEvent.objects.filter(case_id__gte=min(cases), case_id__lte=max(cases))
+            .order_by("case_id", "seq")
+            .values_list(*EventRow._fields)
+        )
+        pairs, lead, current = [], None, None
+        for event in map(EventRow._make, events.iterator(chunk_size=chunk)):
+            if event.case_id not in cases:
+                continue
+            if event.case_id != current:
+                current, lead = event.case_id, None
+            if event.action in LEAD_CHANGES and event.data.get("unit"):
+                lead = event.data["unit"]
+            elif event.action == "return":  # 退回: back to the dispatchers, no lead
+                lead = None
+            pairs.append((cases[event.case_id]._replace(lead_unit_id=lead), event))
         tallies.add(pairs)
         read += len(pairs)
         last_case = max(cases)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from cases.models import Case, CaseEvent
 from demo.year import simulate_year
 from figures import naive
-from figures.models import MEASURES, AreaTally, GridTally
+from figures.models import MEASURES, AreaTally, GridTally, UnitTally
 from figures.selectors import dashboard
 
 END = dt.date(2026, 11, 27)
@@ -57,15 +57,16 @@ def test_every_figure_matches_the_event_log(year, user_named):
         heat[area_id[:9] + "000"] = heat.get(area_id[:9] + "000", 0) + 1
     assert heat and {h["code"]: h["n"] for h in screen["heat"]} == heat
 
-    # Departments: cases sent to each unit (dispatch or reassign) this year.
+    # Departments: cases sent to each unit this year (dispatch, reassign, a whistle that dispatched).
     sent = CaseEvent.objects.filter(
-        action__in=("dispatch", "reassign"),
+        action__in=("dispatch", "reassign", "whistle"),
         case__received_at__gte=year_since,
         case__received_at__lt=year_until,
     )
     per_unit: dict[int, int] = {}
     for data in sent.values_list("data", flat=True):
-        per_unit[data["unit"]] = per_unit.get(data["unit"], 0) + 1
+        if "unit" in data:
+            per_unit[data["unit"]] = per_unit.get(data["unit"], 0) + 1
     assert {u["unit"]: u["counts"]["assigned"] for u in screen["units"]} == per_unit
 
     drill_down_to_the_grids(leader, screen)
@@ -96,13 +97,14 @@ def test_a_rebuild_from_the_log_gives_the_same_tallies(db):
 
     from django.core.management import call_command
 
-    simulate_year(cases_per_year=120, seed=11, end=END)
+    simulate_year(cases_per_year=160, seed=11, end=END)
+    assert CaseEvent.objects.filter(action__in=("reassign", "return", "whistle")).exists()
 
-    # (Department rows can differ after a reassignment; area and grid rows cannot.)
     def rows():
         areas = AreaTally.objects.values_list("kind", "period", "area", "family", *MEASURES)
+        units = UnitTally.objects.values_list("kind", "period", "unit", *MEASURES)
         grids = GridTally.objects.values_list("period", "grid", "received")
-        return sorted(r for r in areas if any(r[4:])), sorted(grids)
+        return sorted(r for r in areas if any(r[4:])), sorted(r for r in units if any(r[3:])), sorted(grids)
 
     before = rows()
     out = StringIO()
