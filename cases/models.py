@@ -242,12 +242,12 @@ class Case(models.Model):
             models.Index(
                 fields=["status", "area"],
                 name="case_status_area_prefix",
-                opclasses=["varchar_ops", "varchar_pattern_ops"],
+                opclasses=["varchar_ops", "text_pattern_ops"],
             ),
             models.Index(
                 fields=["area"],
                 name="case_to_rate_area",
-                opclasses=["varchar_pattern_ops"],
+                opclasses=["text_pattern_ops"],
                 condition=models.Q(status=Status.CLOSED, satisfaction=None),
             ),
             # Partial indexes keep the worker's sweeps cheap: only open cases

@@ -11,11 +11,13 @@ Who sees which cases:
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from dataclasses import dataclass
+from functools import reduce
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, Count, F, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
@@ -27,28 +29,39 @@ from cases.models import OPEN_STATUSES, Case, CaseEvent, CaseUnit, SavedFilter, 
 from cases.search import query_words
 from orgs.models import OrgUnit
 from regions.codes import prefix_of
+from regions.selectors import grids_of_worker
 
 AREA_ROLES = (RoleCode.DISPATCHER, RoleCode.LEADER, RoleCode.ANALYST, RoleCode.ADMINISTRATOR)
 
 
-def cases_for(user) -> QuerySet[Case]:
+def _visible_parts(user) -> list[Q] | None:
+    """The ways a case can be visible to ``user``, each one index-friendly;
+    None means everything (a global scope)."""
     scope = scope_of(user)
     if scope.is_global:
-        return Case.objects.all()
+        return None
     if scope.nothing:
-        return Case.objects.none()
-    visible = Q(pk__in=[])
+        return []
+    parts = []
     if any(user.has_role(r) for r in AREA_ROLES):
-        visible |= scope.area_q("area__code")
+        parts.append(scope.area_q("area__code"))
     if scope.org_unit_ids:
         units = list(scope.org_unit_ids)
-        visible |= Q(lead_unit_id__in=units) | Exists(
-            CaseUnit.objects.filter(case=OuterRef("pk"), unit_id__in=units, active=True)
-        )
+        parts.append(Q(lead_unit_id__in=units))
+        parts.append(Q(pk__in=CaseUnit.objects.filter(unit_id__in=units, active=True).values("case_id")))
     if user.has_role(RoleCode.GRID_WORKER):
-        visible |= Q(grid__in=user.grids_worked.all()) | Q(grid__in=user.grids_led.all())
-        visible |= Exists(CaseEvent.objects.filter(case=OuterRef("pk"), action="receive", actor=user))
-    return Case.objects.filter(visible)
+        parts.append(Q(grid__in=grids_of_worker(user).values("code")))
+        parts.append(Q(pk__in=CaseEvent.objects.filter(action="receive", actor=user).values("case_id")))
+    return parts
+
+
+def cases_for(user) -> QuerySet[Case]:
+    parts = _visible_parts(user)
+    if parts is None:
+        return Case.objects.all()
+    if not parts:
+        return Case.objects.none()
+    return Case.objects.filter(reduce(operator.or_, parts))
 
 
 def case_for(user, pk: int) -> Case:
@@ -77,13 +90,18 @@ QUEUES = {
 
 
 def queue_for(user, name: str) -> QuerySet[Case]:
+    qs = _queue_rows(user, name, cases_for(user))
+    return qs.select_related("category", "lead_unit").order_by("resolve_due_at", "received_at")
+
+
+def _queue_rows(user, name: str, qs: QuerySet[Case]) -> QuerySet[Case]:
     _, condition = QUEUES[name]
-    qs = cases_for(user).filter(condition)
+    qs = qs.filter(condition)
     unit_staff = not user.is_superuser and not any(user.has_role(r) for r in AREA_ROLES)
     if name in ("to_sign", "in_progress") and unit_staff and user.org_unit_id:
         # A unit's staff see their own unit's work here, not co-handled cases.
         qs = qs.filter(lead_unit_id=user.org_unit_id)
-    return qs.select_related("category", "lead_unit").order_by("resolve_due_at", "received_at")
+    return qs
 
 
 def filter_cases(user, f: dict) -> QuerySet[Case]:
@@ -124,16 +142,19 @@ def _matching(qs: QuerySet[Case], query: str) -> QuerySet[Case]:
     terms = query_words(query)
     if not terms:
         return qs.none()
-    if connection.vendor == "postgresql":
+    # A single Chinese character is not a stored term: it is looked for inside them.
+    single = [t for t in terms if len(t) == 1]
+    indexed = [t for t in terms if len(t) > 1]
+    if connection.vendor == "postgresql" and indexed:
         # The expression of the GIN index (migration 0008), so the index is used.
         match = RawSQL(
             "to_tsvector('simple', search_text) @@ to_tsquery('simple', %s)",
-            (" & ".join(_quoted(t) for t in terms),),
+            (" & ".join(_quoted(t) for t in indexed),),
             output_field=BooleanField(),
         )
-        return qs.alias(words_match=match).filter(words_match=True)
-    for term in terms:
-        qs = qs.filter(Q(search_text__contains=term) | Q(number=term))
+        qs, indexed = qs.alias(words_match=match).filter(words_match=True), []
+    for term in indexed + single:
+        qs = qs.filter(search_text__contains=term)
     return qs
 
 
@@ -170,7 +191,25 @@ def saved_filters_for(user) -> QuerySet[SavedFilter]:
 
 
 def queue_counts(user) -> dict[str, int]:
-    return {name: queue_for(user, name).count() for name in QUEUES}
+    """The size of each queue. An OR of the ways a case is visible defeats
+    the indexes, so each way is counted on its own, less what the ways before
+    it already counted: the same total, each part on an index."""
+    counts = {}
+    for name in QUEUES:
+        parts = _visible_parts(user)
+        if not parts:  # global (count once) or nothing
+            counts[name] = queue_for(user, name).count() if parts is None else 0
+            continue
+        base = _queue_rows(user, name, Case.objects.all())
+        total, before = 0, []
+        for part in parts:
+            rows = base.filter(part)
+            for earlier in before:
+                rows = rows.exclude(earlier)
+            total += rows.count()
+            before.append(part)
+        counts[name] = total
+    return counts
 
 
 def timeline(case: Case) -> QuerySet[CaseEvent]:

@@ -60,6 +60,7 @@ from notify.services import Message, notify, notify_many, notify_phone
 from orgs.models import OrgUnit, OrgUnitKind
 from regions import codes
 from regions.models import Area
+from regions.selectors import grids_of_worker
 from regions.services import locate_grid_codes
 from worktime.selectors import work_calendar
 
@@ -151,13 +152,9 @@ def _works_the_grid(user, case: Case) -> bool:
     # 自办 is for the grid's own worker (or its chief), on the spot.
     if not user or not getattr(user, "pk", None) or case.grid_id is None:
         return False
-    return user.is_superuser or (
-        user.has_role(RoleCode.GRID_WORKER)
-        and (
-            user.grids_worked.filter(pk=case.grid_id).exists()
-            or user.grids_led.filter(pk=case.grid_id).exists()
-        )
-    )
+    if user.is_superuser:
+        return True
+    return user.has_role(RoleCode.GRID_WORKER) and grids_of_worker(user).filter(pk=case.grid_id).exists()
 
 
 def _pending_whistle(user, case: Case) -> bool:

@@ -19,6 +19,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError as InputError
 from shapely.geometry import mapping
 
+from accounts.scope import scope_of
 from cases import services
 from cases.actions import ACTION_INPUTS, CaseFilter, perform, serializer_context
 from cases.models import Case, Category, Channel, Status, Urgency
@@ -59,7 +60,8 @@ def queues(request: HttpRequest) -> HttpResponse:
     """The work list: queue tabs with counts, filters, search, saved filters,
     keyset pages and bulk actions. htmx swaps only the results."""
     params = request.GET.copy()
-    counts = queue_counts(request.user)
+    partial = bool(request.headers.get("HX-Request"))  # the results only: no tabs to count
+    counts = {} if partial else queue_counts(request.user)
     if not any(params.get(k) for k in FILTER_FIELDS):
         # A bare /cases/ opens the first queue with work in it.
         params["queue"] = next((n for n, c in counts.items() if c), "to_accept")
@@ -76,7 +78,7 @@ def queues(request: HttpRequest) -> HttpResponse:
     page = page_of(rows, key=field, descending=descending, cursor=params.get("cursor", ""), size=PAGE_SIZE)
     current = params.get("queue") or "all"
     context = {
-        "tabs": [("all", _("全部"), None)] + [(n, label, counts[n]) for n, (label, _q) in QUEUES.items()],
+        "tabs": [("all", _("全部"), None)] + [(n, label, counts.get(n)) for n, (label, _q) in QUEUES.items()],
         "current": current,
         "page": page,
         "params": params,
@@ -88,7 +90,7 @@ def queues(request: HttpRequest) -> HttpResponse:
         "saved": saved_filters_for(request.user),
         **_filter_choices(request.user),
     }
-    template = "cases/_results.html" if request.headers.get("HX-Request") else "cases/queues.html"
+    template = "cases/_results.html" if partial else "cases/queues.html"
     return render(request, template, context, status=400 if errors else 200)
 
 
@@ -106,7 +108,9 @@ EXPORT_FIELDS = ("number", "title", "category__name", "area__name", "grid_id", "
 def export(request: HttpRequest) -> HttpResponse:
     """The filtered list as .xlsx, every matching case, read in chunks and
     written in openpyxl's write-only mode (memory stays flat)."""
-    data = {k: v for k, v in request.GET.items() if v != "" and k in FILTER_FIELDS and v != "all"}
+    data = {k: v for k, v in request.GET.items() if v != "" and k in FILTER_FIELDS}
+    if data.get("queue") == "all":
+        del data["queue"]
     parsed = CaseFilter(data=data)
     if not parsed.is_valid():
         return HttpResponse(f"筛选条件有误 / bad filter: {parsed.errors}", status=400)
@@ -159,7 +163,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     did not."""
     name = request.POST.get("action", "")
     if name not in BULK_ACTIONS:
-        raise Http404("没有这个批量操作 / no such bulk action")
+        return HttpResponse("没有这个批量操作 / no such bulk action", status=400)
     ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()][:BULK_LIMIT]
     data = _form_data(request, ACTION_INPUTS[name].serializer)
     done, refused = 0, []
@@ -361,7 +365,8 @@ def case_map(request: HttpRequest) -> HttpResponse:
     """Grids (or townships) coloured by open or overdue cases, the open cases
     as clustered markers; a click opens the case, a township drills down."""
     area = _map_area(request)
-    context = {"area": area, "map_tile_url": settings.MAP_TILE_URL, "measure": _measure(request)}
+    up = area.parent if area.parent_id and scope_of(request.user).covers_area(area.parent_id) else None
+    context = {"area": area, "up": up, "map_tile_url": settings.MAP_TILE_URL, "measure": _measure(request)}
     return render(request, "cases/map.html", context)
 
 

@@ -31,6 +31,9 @@ def page_of(qs: QuerySet, *, key: str, descending: bool, cursor: str = "", size:
         if pk is not None:
             value = dt.datetime.fromisoformat(value) if isinstance(value, str) and "T" in value else value
             op = "lt" if descending else "gt"
+            # The redundant first condition lets the index scan start at the
+            # cursor; the OR alone would make PostgreSQL walk from the top.
+            qs = qs.filter(**{f"{key}__{op}e": value})
             qs = qs.filter(Q(**{f"{key}__{op}": value}) | Q(**{key: value, f"pk__{op}": pk}))
     rows = list(qs[: size + 1])
     items = rows[:size]

@@ -19,10 +19,10 @@ class Limit:
 
 
 def client_ip(request: HttpRequest) -> str:
-    # Behind the proxy (TRUST_X_FORWARDED_FOR), the first X-Forwarded-For
-    # address is the client's; the proxy must set it (and drop what clients
-    # send). Without a proxy a client could write any address there.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
+    # Behind the proxy (TRUST_X_FORWARDED_FOR), the last X-Forwarded-For
+    # address is the one the proxy itself saw: what a client writes into the
+    # header comes before it. Without a proxy, the header is not believed.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
     if forwarded and settings.TRUST_X_FORWARDED_FOR:
         return forwarded
     return request.META.get("REMOTE_ADDR", "")

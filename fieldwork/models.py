@@ -60,11 +60,15 @@ class Visit(models.Model):
 
 
 class FieldReport(models.Model):
-    """The phone's key for one report: the same key twice is one case."""
+    """The phone's key for one report: the same worker's key twice is one case."""
 
-    key = models.CharField(max_length=64, unique=True)
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["worker", "key"], name="fieldreport_worker_key")]
 
     def __str__(self) -> str:
         return self.key

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.models import OPEN_STATUSES, Case
 from cases.selectors import cases_for
 from fieldwork.models import Patrol, Visit
 from regions.models import Grid
+from regions.selectors import grids_of_worker
 
 
 def my_grids(user) -> QuerySet[Grid]:
-    return (
-        Grid.objects.filter(Q(workers=user) | Q(chief=user))
-        .distinct()
-        .select_related("village")
-        .order_by("code")
-    )
+    return grids_of_worker(user).select_related("village").order_by("code")
 
 
 def open_cases(user, grids) -> QuerySet[Case]:

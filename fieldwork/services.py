@@ -14,14 +14,15 @@ from changan.geo import metres
 from fieldwork.models import FieldReport, Patrol, Visit
 from orgs.models import OrgUnit
 from regions.models import Grid
+from regions.selectors import grids_of_worker
+from regions.services import locate_grid
 
 HANDLE_CHOICES = ("report", "self", "whistle")  # 上报 / 自办 / 吹哨
 MAX_POINTS = 5000  # a day's walk at one point every 10 s
 
 
 def _own_grid(worker, grid: Grid) -> None:
-    if not (worker.is_superuser or worker.grids_worked.filter(pk=grid.pk).exists()
-            or worker.grids_led.filter(pk=grid.pk).exists()):  # fmt: skip
+    if not (worker.is_superuser or grids_of_worker(worker).filter(pk=grid.pk).exists()):
         raise PermissionDenied("这不是您负责的网格 / not one of your grids")
 
 
@@ -49,11 +50,14 @@ def report_event(
         raise ValidationError({"handle": f"未知处置方式 / unknown handling {handle!r}"})
     if not text.strip():
         raise ValidationError({"text": "请写一句发生了什么 / say what happened"})
-    earlier = FieldReport.objects.filter(key=key).select_related("case").first()
+    _own_grid(worker, grid)
+    earlier = FieldReport.objects.filter(worker=worker, key=key).select_related("case").first()
     if earlier:
         return earlier.case
-    _own_grid(worker, grid)
-    if lon is None or lat is None:
+    if lon is None or lat is None or locate_grid(lon, lat) != grid.code:
+        # The chosen grid decides where the report is filed; a phone position
+        # outside it (weak GPS, a report made just over the line) gives way
+        # to the grid's centre.
         lon, lat = grid.centroid_lon, grid.centroid_lat
     try:
         with transaction.atomic():
@@ -62,15 +66,19 @@ def report_event(
                 title=text.strip()[:60], description=text.strip(), lon=lon, lat=lat,
                 area_code=grid.village_id, address=f"{grid.village.name} {grid.name}",
             )  # fmt: skip
-            FieldReport.objects.create(key=key, case=case)
+            FieldReport.objects.create(worker=worker, key=key, case=case)
             case_services.add_photos(case=case, photos=photos, source="grid_worker")
             if handle == "self":
                 case_services.add_photos(case=case, photos=after_photos, source="after")
                 case = case_services.handle_on_the_spot(case=case, by=worker, result=result)
             elif handle == "whistle":
                 case = case_services.blow_whistle(case=case, by=worker, units=list(units), note=text)
-    except IntegrityError:  # the same key committed meanwhile by a parallel send
-        return FieldReport.objects.get(key=key).case
+    except IntegrityError:
+        # The same key committed meanwhile by a parallel send of this report.
+        earlier = FieldReport.objects.filter(worker=worker, key=key).select_related("case").first()
+        if earlier is None:
+            raise
+        return earlier.case
     return case
 
 

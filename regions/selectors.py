@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from accounts.scope import scope_of
@@ -128,3 +128,8 @@ def area_in_scope(user, code: str | None) -> Area:
             return area
     own = Area.objects.filter(code=root.ljust(12, "0")).first() if root else None
     return own or Area.objects.filter(parent=None).order_by("code").first()
+
+
+def grids_of_worker(user) -> QuerySet[Grid]:
+    """The grids a grid worker works or leads (网格员 / 网格长)."""
+    return Grid.objects.filter(Q(workers=user) | Q(chief=user)).distinct()

@@ -4,6 +4,7 @@ TOTP second factor that the login page, the admin and the API all respect."""
 import base64
 
 import pytest
+from axes.models import AccessAttempt
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -36,7 +37,7 @@ def staff(user_named):
 def test_five_wrong_passwords_lock_the_account_on_that_address(client, staff, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         page = client.post("/login/", {"username": staff.username, "password": "wrong"})
-        assert page.status_code == 200 and "用户名或密码不正确" in page.content.decode()
+        assert page.status_code == 200 and "用户名、密码或动态验证码不正确" in page.content.decode()
     locked = client.post("/login/", {"username": staff.username, "password": "wrong"})
     assert locked.status_code == 429 and "暂时无法登录" in locked.content.decode()
     still = client.post("/login/", {"username": staff.username, "password": PASSWORD})
@@ -62,9 +63,10 @@ def test_the_second_factor_is_turned_on_used_and_turned_off(client, staff):
     client.logout()
 
     without = client.post("/login/", {"username": staff.username, "password": PASSWORD})
-    assert without.status_code == 200 and "enter the code from your authenticator" in without.content.decode()
     wrong = client.post("/login/", {"username": staff.username, "password": PASSWORD, "otp_token": "123"})
-    assert wrong.status_code == 200 and "wrong or expired code" in wrong.content.decode()
+    for page in (without, wrong):  # worded like a wrong password: the page does not confirm the password
+        assert page.status_code == 200 and "用户名、密码或动态验证码不正确" in page.content.decode()
+    assert AccessAttempt.objects.get(username=staff.username).failures_since_start == 2  # counted
     form = {"username": staff.username, "password": PASSWORD, "otp_token": code_for(fresh(device))}
     assert client.post("/login/", form).status_code == 302
     assert client.get("/admin/login/?next=/admin/")["Location"].startswith("/login/?next=")
@@ -75,3 +77,18 @@ def test_the_second_factor_is_turned_on_used_and_turned_off(client, staff):
 
     client.post("/account/security/", {"token": code_for(fresh(device))})
     assert not TOTPDevice.objects.filter(user=staff).exists()
+
+
+@pytest.mark.django_db
+def test_a_session_from_before_the_second_factor_is_signed_out(client, staff):
+    old_session = Client()
+    old_session.force_login(staff)  # e.g. a phone left signed in, or a stolen cookie
+    assert old_session.get("/cases/").status_code == 200
+    client.force_login(staff)
+    client.get("/account/security/")
+    device = TOTPDevice.objects.get(user=staff)
+    client.post("/account/security/", {"token": code_for(fresh(device))})
+    assert client.get("/cases/").status_code == 200  # this session passed the code
+    bounced = old_session.get("/cases/")
+    assert bounced.status_code == 302 and bounced["Location"].startswith("/login/")
+    assert old_session.get("/cases/")["Location"].startswith("/login/")  # signed out for good

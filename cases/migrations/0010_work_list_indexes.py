@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             index=models.Index(
                 fields=["status", "area"],
                 name="case_status_area_prefix",
-                opclasses=["varchar_ops", "varchar_pattern_ops"],
+                opclasses=["varchar_ops", "text_pattern_ops"],
             ),
         ),
         migrations.AddIndex(
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 condition=models.Q(("satisfaction", None), ("status", "closed")),
                 fields=["area"],
                 name="case_to_rate_area",
-                opclasses=["varchar_pattern_ops"],
+                opclasses=["text_pattern_ops"],
             ),
         ),
     ]

@@ -104,3 +104,30 @@ def test_a_patrol_records_its_path_and_a_visit_is_logged(phone, user_named):
     assert Visit.objects.filter(household="3号楼 李大爷").exists()
     page = phone.get("/field/").content.decode()
     assert "沿街巡查一遍" in page and "3号楼 李大爷" in page
+
+
+@pytest.mark.django_db
+def test_the_chosen_grid_decides_even_when_the_gps_strays(phone):
+    from regions.models import Grid
+
+    neighbour = Grid.objects.get(code="410611101001002")
+    form = {"key": "k-gps", "grid": GRID, "text": "路灯不亮", "handle": "self", "result": "已报修并设警示",
+            "lon": neighbour.centroid_lon, "lat": neighbour.centroid_lat}  # fmt: skip
+    assert phone.post("/field/report/", form).status_code == 302
+    case = Case.objects.get(description="路灯不亮")
+    assert case.grid_id == GRID and case.status == Status.CLOSED  # filed, and 自办 allowed, in my grid
+
+
+@pytest.mark.django_db
+def test_keys_belong_to_their_worker(phone, client_for, user_named):
+    from django.test import Client
+
+    form = {"key": "shared-key", "grid": GRID, "text": "甲的上报", "handle": "report"}
+    mine = phone.post("/field/report/", form, HTTP_X_QUEUED_REPORT="1").json()["number"]
+    other_worker = user_named(WORKER).__class__.objects.filter(grids_worked__code="410611101001002").first()
+    other = Client()
+    other.force_login(other_worker)
+    theirs = other.post(
+        "/field/report/", {**form, "grid": "410611101001002", "text": "乙的上报"}, HTTP_X_QUEUED_REPORT="1"
+    ).json()["number"]
+    assert theirs != mine and Case.objects.filter(description="乙的上报").count() == 1

@@ -44,4 +44,4 @@ def test_the_interface_switches_to_english(page):
 
 def test_a_wrong_password_is_refused_with_a_message(page):
     log_in(page, "city_dispatcher", password="wrong")
-    assert "用户名或密码不正确" in page.content()
+    assert "用户名、密码或动态验证码不正确" in page.content()

@@ -5,6 +5,9 @@
 // times it is sent.
 (function () {
   "use strict";
+  // Tooltips as text nodes: Leaflet would read a string as HTML, and names
+  // and titles come from people.
+  function plain(s) { var span = document.createElement("span"); span.textContent = s; return span; }
   var form = document.getElementById("field-report");
   var status = document.getElementById("queue-status");
   if (!form) return;
@@ -22,7 +25,7 @@
       map.fitBounds(grid.getBounds(), { padding: [8, 8] });
     }
     points.forEach(function (p) {
-      L.circleMarker([p[1], p[0]], { radius: 6, color: "#b91c1c", weight: 2, fillOpacity: 0.7 }).bindTooltip(p[2]).addTo(map);
+      L.circleMarker([p[1], p[0]], { radius: 6, color: "#b91c1c", weight: 2, fillOpacity: 0.7 }).bindTooltip(plain(p[2])).addTo(map);
     });
     el.dataset.ready = "1";
   }
@@ -60,9 +63,11 @@
       });
     });
   }
+  var user = document.getElementById("field").dataset.user;
   function entriesOf(data) {
     var out = [];
     data.forEach(function (value, name) {
+      if (name === "csrfmiddlewaretoken") return; // sent fresh with each try (it rotates on sign-in)
       if (value instanceof File && !value.size) return; // an empty file input
       out.push([name, value, value instanceof File ? value.name : null]);
     });
@@ -79,39 +84,85 @@
     status.textContent = text;
     status.hidden = false;
   }
+  // One try: "filed" (with the case number), "refused" (the server said why:
+  // trying again will not help) or "later" (no network, signed out, a server
+  // error: try again on the next "online" or page load).
   function send(entries) {
-    return fetch(form.action, { method: "POST", body: formOf(entries), credentials: "same-origin",
-                                headers: { "X-Queued-Report": "1" } })
-      .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); });
+    return fetch(form.action, {
+      method: "POST", body: formOf(entries), credentials: "same-origin", redirect: "manual",
+      headers: { "X-Queued-Report": "1", "X-CSRFToken": form.elements.csrfmiddlewaretoken.value }
+    }).then(function (r) {
+      var json = (r.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      if (!json) return { outcome: "later" };
+      return r.json().then(function (body) {
+        if (r.ok) return { outcome: "filed", number: body.number };
+        if (r.status === 400) return { outcome: "refused", error: describe(body.errors) };
+        return { outcome: "later" };
+      });
+    }, function () { return { outcome: "later" }; });
   }
-  function queued() { return store("readonly", function (s) { return s.getAll(); }); }
+  function describe(errors) {
+    return Object.keys(errors || {}).map(function (k) { return errors[k].join(" "); }).join("；");
+  }
+  function mine() {
+    return store("readonly", function (s) { return s.getAll(); }).then(function (items) {
+      return items.filter(function (item) { return item.user === user; });
+    });
+  }
   function newKey() {
     var bytes = new Uint8Array(16);
     crypto.getRandomValues(bytes);
     return Array.from(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+  }
+  function showRefused(items) {
+    var refused = items.filter(function (i) { return i.refused; });
+    var box = document.getElementById("queue-refused");
+    box.hidden = !refused.length;
+    box.querySelector("ul").replaceChildren.apply(box.querySelector("ul"), refused.map(function (i) {
+      var li = document.createElement("li");
+      var text = (i.entries.filter(function (e) { return e[0] === "text"; })[0] || [0, ""])[1];
+      li.textContent = text + " — " + i.refused;
+      return li;
+    }));
   }
 
   var flushing = false;
   function flush() {
     if (flushing || !navigator.onLine) return;
     flushing = true;
-    queued().then(function (items) {
+    mine().then(function (items) {
       var numbers = [];
-      return items.reduce(function (chain, item) {
-        return chain.then(function () {
+      var waiting = items.filter(function (i) { return !i.refused; });
+      return waiting.reduce(function (chain, item) {
+        return chain.then(function (stop) {
+          if (stop) return true;
           return send(item.entries).then(function (res) {
-            if (res.ok) numbers.push(res.body.number);
-            else say("failed", { error: JSON.stringify(res.body.errors) });
-            // Filed or refused for good: either way it leaves the queue.
-            return store("readwrite", function (s) { s.delete(item.key); });
+            if (res.outcome === "filed") {
+              numbers.push(res.number);
+              return store("readwrite", function (s) { s.delete(item.key); }).then(function () { return false; });
+            }
+            if (res.outcome === "refused") { // kept, with the reason, for the worker to see
+              item.refused = res.error;
+              return store("readwrite", function (s) { s.put(item); }).then(function () { return false; });
+            }
+            return true; // later: stop here, keep the rest in order
           });
         });
-      }, Promise.resolve()).then(function () {
+      }, Promise.resolve(false)).then(function () {
         if (numbers.length) say("sent", { n: numbers.length, numbers: numbers.join("、") });
+        return mine().then(showRefused);
       });
-    }).catch(function () { /* still offline: try again on the next "online" */ })
+    }).catch(function () { /* the store is unavailable: nothing was lost */ })
       .then(function () { flushing = false; });
   }
+
+  document.getElementById("drop-refused").addEventListener("click", function () {
+    mine().then(function (items) {
+      return store("readwrite", function (s) {
+        items.forEach(function (i) { if (i.refused) s.delete(i.key); });
+      });
+    }).then(mine).then(showRefused);
+  });
 
   form.addEventListener("submit", function (event) {
     if (!window.indexedDB || !window.fetch) return; // the plain form post
@@ -119,16 +170,20 @@
     var entries = entriesOf(new FormData(form));
     var key = form.elements.key.value;
     var keep = function () {
-      return store("readwrite", function (s) { s.put({ key: key, entries: entries, at: Date.now() }); })
-        .then(queued).then(function (items) { say("saved", { n: items.length }); });
+      return store("readwrite", function (s) { s.put({ key: key, user: user, entries: entries, at: Date.now() }); })
+        .then(mine).then(function (items) { say("saved", { n: items.length }); });
     };
     var reset = function () { form.reset(); form.elements.key.value = newKey(); showHandle(); };
     if (!navigator.onLine) { keep().then(reset); return; }
     send(entries).then(function (res) {
-      if (res.ok) { window.location.href = "?grid=" + form.elements.grid.value + "&done=" + res.body.number; return; }
-      var errors = res.body.errors || {};
-      say("failed", { error: Object.keys(errors).map(function (k) { return errors[k].join(" "); }).join("；") });
-    }).catch(function () { keep().then(reset); }); // the network dropped on the way
+      if (res.outcome === "filed") {
+        window.location.href = "?grid=" + form.elements.grid.value + "&done=" + res.number;
+      } else if (res.outcome === "refused") {
+        say("failed", { error: res.error }); // the form is kept as typed: correct it and send again
+      } else {
+        keep().then(reset); // no answer we can use: kept, sent again later
+      }
+    });
   });
   window.addEventListener("online", flush);
 

@@ -2,6 +2,9 @@
 // each clickable. No tiles unless MAP_TILE_URL is set (offline intranets).
 (function () {
   "use strict";
+  // Tooltips as text nodes: Leaflet would read a string as HTML, and names
+  // and titles come from people.
+  function plain(s) { var span = document.createElement("span"); span.textContent = s; return span; }
   function init() {
     var el = document.getElementById("map");
     if (!el || !window.L) return;
@@ -17,7 +20,7 @@
             return { color: "#1a202c", weight: 1, fillColor: f.properties.colour, fillOpacity: 0.35 };
           },
           onEachFeature: function (f, l) {
-            l.bindTooltip(f.properties.name, { sticky: true });
+            l.bindTooltip(plain(f.properties.name), { sticky: true });
             if (f.properties.code.length === 12) {
               l.on("click", function () { window.location.href = "../" + f.properties.code + "/"; });
             }

@@ -2,6 +2,9 @@
 // JSON the page carries; drawn again when htmx swaps in a refreshed screen.
 (function () {
   "use strict";
+  // Tooltips as text nodes: Leaflet would read a string as HTML, and names
+  // and titles come from people.
+  function plain(s) { var span = document.createElement("span"); span.textContent = s; return span; }
   var charts = [];
 
   function draw() {
@@ -71,7 +74,7 @@
           return { color: "#4a5568", weight: 0.6, fillColor: "rgb(" + Math.round(255 - 70 * t) + "," + Math.round(245 - 217 * t) + "," + Math.round(240 - 212 * t) + ")", fillOpacity: 0.85 };
         },
         onEachFeature: function (f, l) {
-          l.bindTooltip(f.properties.name + "：" + (counts[f.properties.code] || 0) + " 件", { sticky: true });
+          l.bindTooltip(plain(f.properties.name + "：" + (counts[f.properties.code] || 0) + " 件"), { sticky: true });
           l.on("click", function () {
             var code = f.properties.code;
             var wall = el.dataset.wall ? "&wall=1" : "";
