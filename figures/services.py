@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict, namedtuple
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from figures.models import MEASURES, AreaTally, GridTally, Period, UnitTally
@@ -135,6 +135,7 @@ CaseRow = namedtuple("CaseRow", "pk received_at area_id category_id lead_unit_id
 EventRow = namedtuple("EventRow", "case_id action data")
 
 
+@transaction.atomic
 def rebuild(*, chunk: int = 20_000, progress=None) -> int:
     """Recount every tally from the event log (after an import, or to check
     the incremental counts), replaying each case's events in order so that
