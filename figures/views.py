@@ -23,9 +23,13 @@ SCREEN_ROLES = (RoleCode.LEADER, RoleCode.ANALYST, RoleCode.ADMINISTRATOR, RoleC
 REFRESH_SECONDS = 300
 
 
+def may_see_screen(user) -> bool:
+    return user.is_superuser or any(user.has_role(r) for r in SCREEN_ROLES)
+
+
 def _screen(request: HttpRequest) -> dict:
     user = request.user
-    if not (user.is_superuser or any(user.has_role(r) for r in SCREEN_ROLES)):
+    if not may_see_screen(user):
         raise PermissionDenied(
             "数据中心仅对领导、分析员、受理调度员开放 / the data center is for leaders and analysts"
         )
