@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "intake",  # residents report by QR code (淇和码), follow their case
     "figures",  # rollups for the data center: volumes and the three rates
     "fieldwork",  # the grid worker's phone: reports, 自办, 吹哨, patrols, visits
+    "triage",  # 智能分拣: the intel package's models, trained and evaluated on real data
     "demo",  # the demo city loader
 ]
 
