@@ -55,7 +55,8 @@ class TextClassifier:
 
     def fit(self, prepared: Sequence[str], labels: Sequence[str]) -> TextClassifier:
         svm = LinearSVC(C=self.c, class_weight="balanced", random_state=self.seed)
-        self.model = CalibratedClassifierCV(svm, method="sigmoid", cv=3)
+        # ensemble=False: one SVM on all the data decides; the 3 folds only calibrate.
+        self.model = CalibratedClassifierCV(svm, method="sigmoid", cv=3, ensemble=False)
         self.model.fit(self._features(prepared, fit=True), np.asarray(labels))
         return self
 
