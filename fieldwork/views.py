@@ -112,6 +112,14 @@ def _photos(request: HttpRequest, field: str, errors: dict) -> list:
     return out
 
 
+def _chosen_grid(request: HttpRequest):
+    """The grid the form names, among the worker's own."""
+    grid = _grids(request).filter(code=request.POST.get("grid", "")).first()
+    if grid is None:
+        raise Http404("没有这个网格 / no such grid")
+    return grid
+
+
 def _float(value) -> float | None:
     try:
         return float(value) if value not in (None, "") else None
@@ -122,9 +130,7 @@ def _float(value) -> float | None:
 @login_required
 @require_POST
 def patrol_start(request: HttpRequest) -> HttpResponse:
-    grid = _grids(request).filter(code=request.POST.get("grid", "")).first()
-    if grid is None:
-        raise Http404("没有这个网格 / no such grid")
+    grid = _chosen_grid(request)
     services.start_patrol(worker=request.user, grid=grid)
     return redirect(f"{reverse('field')}?grid={grid.code}")
 
@@ -161,9 +167,7 @@ def _patrol(request: HttpRequest, pk: int) -> Patrol:
 @login_required
 @require_POST
 def visit(request: HttpRequest) -> HttpResponse:
-    grid = _grids(request).filter(code=request.POST.get("grid", "")).first()
-    if grid is None:
-        raise Http404("没有这个网格 / no such grid")
+    grid = _chosen_grid(request)
     try:
         post = request.POST
         services.record_visit(
