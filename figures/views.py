@@ -138,7 +138,7 @@ def export(request: HttpRequest, table: str) -> FileResponse:
     key = "code" if table == "children" else "unit"
     rows = (
         [r[key], r["name"], r["counts"]["received"] or r["counts"]["assigned"],
-         *(r["rates"][k] for k in RATES if k != "on_time_rate"), r["rates"]["on_time_rate"], r["score"]]
+         *(r["rates"][k] for k in RATES), r["score"]]
         for r in data[table]
     )  # fmt: skip
     headers = [*headers, "受理量" if table == "children" else "派单量", *RATE_HEADERS[1:]]
