@@ -195,8 +195,8 @@ def queue_counts(user) -> dict[str, int]:
     the indexes, so each way is counted on its own, less what the ways before
     it already counted: the same total, each part on an index."""
     counts = {}
+    parts = _visible_parts(user)
     for name in QUEUES:
-        parts = _visible_parts(user)
         if not parts:  # global (count once) or nothing
             counts[name] = queue_for(user, name).count() if parts is None else 0
             continue

@@ -65,10 +65,7 @@ def queues(request: HttpRequest) -> HttpResponse:
     if not any(params.get(k) for k in FILTER_FIELDS):
         # A bare /cases/ opens the first queue with work in it.
         params["queue"] = next((n for n, c in counts.items() if c), "to_accept")
-    data = {k: v for k, v in params.items() if v != "" and k in FILTER_FIELDS}
-    if data.get("queue") == "all":
-        del data["queue"]
-    parsed = CaseFilter(data=data)
+    parsed = _parsed_filters(params)
     errors = {} if parsed.is_valid() else parsed.errors
     filters = parsed.validated_data if not errors else {}
     field, descending, _label = SORTS.get(params.get("sort", ""), SORTS["new"])
@@ -108,10 +105,7 @@ EXPORT_FIELDS = ("number", "title", "category__name", "area__name", "grid_id", "
 def export(request: HttpRequest) -> HttpResponse:
     """The filtered list as .xlsx, every matching case, read in chunks and
     written in openpyxl's write-only mode (memory stays flat)."""
-    data = {k: v for k, v in request.GET.items() if v != "" and k in FILTER_FIELDS}
-    if data.get("queue") == "all":
-        del data["queue"]
-    parsed = CaseFilter(data=data)
+    parsed = _parsed_filters(request.GET)
     if not parsed.is_valid():
         return HttpResponse(f"筛选条件有误 / bad filter: {parsed.errors}", status=400)
     rows = (
@@ -133,6 +127,14 @@ def export(request: HttpRequest) -> HttpResponse:
 def _local(value):
     # Excel has no time zones: local wall-clock time, as staff read it.
     return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+
+def _parsed_filters(params: QueryDict) -> CaseFilter:
+    """The list filters in ``params`` (empty ones ignored; queue "all" is no queue)."""
+    data = {k: v for k, v in params.items() if v != "" and k in FILTER_FIELDS}
+    if data.get("queue") == "all":
+        del data["queue"]
+    return CaseFilter(data=data)
 
 
 def _query(params: QueryDict, **changes) -> str:
