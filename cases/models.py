@@ -137,6 +137,9 @@ class Case(models.Model):
     description = models.TextField(_("内容"))
     # Segmented words of title, description and address (cases.search).
     search_text = models.TextField(blank=True, editable=False)
+    # The text's duplicate fingerprint (intel.duplicates): compared with a new
+    # case's without re-reading every candidate's text.
+    fingerprint = models.CharField(max_length=400, blank=True, editable=False, db_default="")
     urgency = models.CharField(
         _("紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.ORDINARY
     )
@@ -237,6 +240,10 @@ class Case(models.Model):
             models.Index(fields=["lead_unit", "status"]),
             # The work list pages newest first (keyset on received_at, id).
             models.Index(fields=["-received_at", "-id"], name="case_received_desc"),
+            # Similar reports (duplicates, "me too"): a village's or nearby
+            # grids' reports of the last weeks.
+            models.Index(fields=["area", "-received_at"], name="case_area_received"),
+            models.Index(fields=["grid", "-received_at"], name="case_grid_received"),
             # Data scopes are area-code prefixes (LIKE '410611%'): on PostgreSQL
             # a pattern-ops index answers them in any collation.
             models.Index(

@@ -76,6 +76,8 @@ def case_for(user, pk: int) -> Case:
 QUEUES = {
     # name: (label, filter)
     "to_accept": ("待受理", Q(status=Status.RECEIVED)),
+    # The classifier was not sure: a dispatcher chooses from its top three (人工研判).
+    "to_triage": ("待人工研判", Q(status=Status.RECEIVED, triage__needs_human=True)),
     "to_dispatch": ("待派遣", Q(status=Status.ACCEPTED)),
     "to_sign": ("待签收", Q(status=Status.DISPATCHED)),
     "in_progress": ("办理中", Q(status__in=(Status.HANDLING, Status.SUSPENDED))),
@@ -128,7 +130,7 @@ def filter_cases(user, f: dict) -> QuerySet[Case]:
         qs = qs.filter(received_at__lt=_day_start(f["received_before"] + dt.timedelta(days=1)))
     if f.get("q"):
         qs = _matching(qs, f["q"].strip())
-    return qs
+    return qs.select_related("triage")  # the suggestions shown for unclassified cases
 
 
 def _day_start(day: dt.date) -> dt.datetime:

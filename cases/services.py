@@ -56,12 +56,14 @@ from cases.selectors import PUBLIC_EVENTS
 from cases.tracking import my_reports_url
 from changan import bulk, clock, crypto
 from figures import services as figures
+from intel import duplicates
 from notify.services import Message, notify, notify_many, notify_phone
 from orgs.models import OrgUnit, OrgUnitKind
 from regions import codes
 from regions.models import Area
 from regions.selectors import grids_of_worker
 from regions.services import locate_grid_codes
+from triage import services as triage
 from worktime.selectors import work_calendar
 
 
@@ -507,6 +509,7 @@ def _validated(item: NewCase, by, grid_code: str) -> Case:
         title=item.title.strip()[:200],
         description=item.description.strip(),
         search_text=search.search_text(item.title, item.description, item.address),
+        fingerprint=duplicates.fingerprint(duplicates.appeal_text(item.title, item.description)),
         urgency=item.urgency,
         area_id=area_code,
         grid_id=grid_code or None,
@@ -537,6 +540,9 @@ def receive_cases(*, items: Sequence[NewCase], by=None) -> list[Case]:
     )
     if unknown:
         raise ValidationError({"area_code": f"区划代码不存在 / unknown area code {sorted(unknown)[0]}"})
+    # Category, appeal type and department line suggested (filled in where
+    # blank and confident) before numbering, time limits and the figures.
+    classified = triage.classify(cases)
     by_day: dict[dt.date, list[Case]] = {}
     for case in cases:
         by_day.setdefault(timezone.localtime(case.received_at).date(), []).append(case)
@@ -567,6 +573,7 @@ def receive_cases(*, items: Sequence[NewCase], by=None) -> list[Case]:
     ]
     bulk.insert(CaseEvent, events)
     figures.count(zip(cases, events, strict=True))
+    triage.record(cases, classified)
     for case, event in zip(cases, events, strict=True):
         _tell_reporter(case, event)
     people = _Recipients()
@@ -599,6 +606,8 @@ def accept(
         case.urgency = Urgency(urgency)
     if case.category_id is None:
         raise ValidationError({"category": "受理前须确定分类 / choose a category before accepting"})
+    if category is not None:
+        triage.note_choice(case=case, field="category", chosen=category.code, by=by)
     old = case.status
     case.status = Status.ACCEPTED
     case.save()
@@ -684,6 +693,7 @@ def dispatch(*, case: Case, by, unit: OrgUnit, co_units: Sequence[OrgUnit] = (),
     _set_deadlines(case, now)
     case.save()
     _set_units(case, unit, co_units)
+    triage.note_choice(case=case, field="unit", chosen=str(unit.pk), by=by)
     _record(
         case,
         "dispatch",
@@ -717,6 +727,7 @@ def reassign(*, case: Case, by, unit: OrgUnit, co_units: Sequence[OrgUnit] = (),
     case.sign_overdue = False
     case.save()
     _set_units(case, unit, co_units)
+    triage.note_choice(case=case, field="unit", chosen=str(unit.pk), by=by)
     _record(
         case,
         "reassign",

@@ -22,7 +22,7 @@ from shapely.geometry import mapping
 from accounts.scope import scope_of
 from cases import services
 from cases.actions import ACTION_INPUTS, CaseFilter, perform, serializer_context
-from cases.models import Case, Category, Channel, Status, Urgency
+from cases.models import AppealType, Case, Category, Channel, Status, Urgency
 from cases.selectors import (
     QUEUES,
     case_for,
@@ -41,6 +41,7 @@ from orgs.selectors import handling_units_for
 from regions.codes import Level, level_of, prefix_of
 from regions.models import Area, Grid
 from regions.selectors import area_in_scope
+from triage.selectors import triage_for
 
 PAGE_SIZE = 50
 BULK_ACTIONS = ("dispatch", "sign")  # what makes sense for many cases at once
@@ -302,7 +303,15 @@ def _render_case(request, case, *, failed=None, errors=None, data=None, status=2
         for name in services.allowed_actions(case, request.user)
     ]
     shown = {f["name"] for f in forms}
+    triage = triage_for(request.user, case)
     context = {
+        "triage": triage,
+        "may_accept": "accept" in shown,
+        "may_dispatch": "dispatch" in shown,
+        "may_merge": "merge" in shown,
+        "appeal_type_label": AppealType(triage.triage.appeal_type).label
+        if triage and triage.triage.appeal_type in AppealType.values
+        else "",
         "related": related_cases(request.user, case),
         "grid_shape": mapping(case.grid.boundary) if case.grid and case.grid.boundary is not None else None,
         "map_tile_url": settings.MAP_TILE_URL,

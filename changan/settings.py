@@ -295,3 +295,13 @@ DASHBOARD_WEIGHTS = tuple(w / 100 for w in env.list("DASHBOARD_WEIGHTS", cast=in
 if len(DASHBOARD_WEIGHTS) != 3 or round(sum(DASHBOARD_WEIGHTS), 6) != 1:
     raise ImproperlyConfigured("DASHBOARD_WEIGHTS: three percentages that add up to 100, e.g. 30,35,35")
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="长安 Changan")
+# Intelligent triage (智能分拣): the shipped models under intel/models/<name>-<version>.npz.
+TRIAGE_MODEL_VERSION = env.str("TRIAGE_MODEL_VERSION", default="2026.11")
+# Below this calibrated confidence a case waits for a dispatcher's choice (人工研判).
+TRIAGE_CONFIDENCE = env.float("TRIAGE_CONFIDENCE", default=0.8)
+# Candidate duplicates: reports of the same village or within this distance, this many days back.
+DUPLICATE_RADIUS_M = env.int("DUPLICATE_RADIUS_M", default=500)
+DUPLICATE_DAYS = env.int("DUPLICATE_DAYS", default=30)
+# triage.RoutingRule's one-rule-per-place constraint treats NULLs as equal, which
+# PostgreSQL enforces and SQLite cannot; RoutingRule.clean() checks it on both.
+SILENCED_SYSTEM_CHECKS = ["models.W047"]

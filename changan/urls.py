@@ -18,6 +18,7 @@ from open311 import views as open311
 from orgs.api import OrgUnitViewSet
 from regions import views as region_views
 from regions.api import AreaViewSet, GridViewSet, locate
+from triage import views as triage_views
 
 router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")
@@ -40,6 +41,7 @@ urlpatterns = [
     path("cases/filters/", case_views.save_filter, name="cases-save-filter"),
     path("cases/filters/<int:pk>/delete/", case_views.delete_filter, name="cases-delete-filter"),
     path("cases/<int:pk>/", case_views.case_page, name="case"),
+    path("hot/", triage_views.hot_issues, name="hot-issues"),
     path("cases/<int:pk>/act/<str:name>/", case_views.take_action, name="case-action"),
     path("cases/<int:pk>/photos/<int:attachment_id>/", case_views.photo, name="case-photo"),
     path("q/<str:token>/", intake_views.scan, name="scan"),

@@ -21,6 +21,7 @@ from orgs.services import ensure_unit
 from regions import codes
 from regions.models import Area, AreaLevel, Grid
 from regions.services import Progress, generate_grids, import_areas, import_boundaries, no_progress
+from triage.models import RouteTarget, RoutingRule
 
 CITY = "410600000000"
 DEV_ZONE, DEV_ZONE_HOST = "410671000000", "410611000000"  # 开发区 is carved from 淇滨区
@@ -76,6 +77,7 @@ def load_demo_city(*, progress: Progress = no_progress, cases_per_year: int = 0)
     staffed = staff_grids(progress=progress)
     report.steps.append(f"网格长/网格员 grid chiefs and workers: +{staffed}")
     report.steps.append(f"各级受理员、承办人员、领导 dispatchers, handlers, leaders: +{staff_units()}")
+    report.steps.append(f"派单规则 routing rules: {ensure_routing_rules()}")
     if cases_per_year and not Case.objects.exists():
         from demo.year import simulate_year
 
@@ -84,6 +86,27 @@ def load_demo_city(*, progress: Progress = no_progress, cases_per_year: int = 0)
     else:
         report.steps.append(f"案件 cases: {Case.objects.count()} (已有，未重新生成 / kept)")
     return report
+
+
+# A city's own routing practice on top of "each category to its line's county
+# branch": editable in the admin (派单规则).
+ROUTING_RULES = [
+    ("010202", RouteTarget.SECTOR, Sector.URBAN_MANAGEMENT, "城管执法由城市管理局办理"),
+    ("010214", RouteTarget.SECTOR, Sector.URBAN_MANAGEMENT, "环境卫生由城市管理局办理"),
+    ("011003", RouteTarget.TOWNSHIP, "", "物业服务纠纷由属地乡镇(街道)协调"),
+    ("9004", RouteTarget.TOWNSHIP, "", "矛盾纠纷属地化解：小事不出村、大事不出镇"),
+]
+
+
+def ensure_routing_rules() -> int:
+    for code, target, sector, note in ROUTING_RULES:
+        RoutingRule.objects.get_or_create(
+            category_id=code,
+            area=None,
+            is_active=True,
+            defaults={"target": target, "sector": sector, "note": note},
+        )
+    return RoutingRule.objects.count()
 
 
 @transaction.atomic

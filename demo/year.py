@@ -16,6 +16,7 @@ citizen message is used.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import heapq
 import itertools
@@ -33,6 +34,7 @@ from cases.models import OPEN_STATUSES, AppealType, Case, Category, Channel, Urg
 from changan import clock
 from orgs.models import OrgUnit, OrgUnitKind
 from regions.models import Grid
+from triage.routing import Router
 
 # Level-1 shares follow the 2020 泰迪杯 message counts (城乡建设 2,009 … 交通运输
 # 613), plus grid events reported by grid workers and a tail of other classes.
@@ -85,6 +87,40 @@ TEXTS = {
 GENERIC_TEXT = [("反映问题请求处理", "群众来电反映问题，请相关部门尽快核实处理。")]
 
 DAYS = 365
+
+
+@dataclass(frozen=True)
+class Burst:
+    """A planted hot issue (热点问题): many residents, one matter, one place,
+    a few days. The hot-issue page must put these at the top."""
+
+    days_before_end: int  # the first report
+    span_days: int
+    reports: int
+    grid_prefix: str  # the first grid under this code is the place
+    category: str
+    titles: tuple[str, ...]
+    details: tuple[str, ...]
+
+
+BURSTS = (
+    Burst(40, 12, 14, "410611", "011006",
+          ("幸福苑小区车位只售不租", "幸福苑开发商捆绑销售车位", "幸福苑车位不卖就不让停车"),
+          ("幸福苑小区地下车位只卖不租，开发商要求业主必须买车位才能办停车卡，要求有关部门查处捆绑销售。",
+           "开发商强制业主购买车位，价格高达十几万，不买车位不让进地库，请求调查处理。",
+           "小区车位只售不租，业主只能把车停在路边，开发商还锁了地库入口，希望政府管管。")),
+    Burst(18, 8, 10, "410602", "040203",
+          ("搅拌站夜间施工噪音扰民", "搅拌站半夜噪音太大", "混凝土搅拌站夜里不停工"),
+          ("小区旁边的混凝土搅拌站每天夜里十二点以后还在作业，噪音和粉尘很大，居民无法入睡。",
+           "搅拌站夜间运料车进出频繁，噪音扰民，老人孩子都睡不好，请环保部门查处。",
+           "附近搅拌站通宵生产，轰鸣声不断，多次反映没有改善，请求尽快处理。")),
+)  # fmt: skip
+# Residents' own reports (QR, web, apps) in the classifier's seven classes
+# (the 泰迪杯 data) arrive without a category: the model classifies them, and
+# the dispatcher chooses where it is unsure or (sometimes) notices it is wrong.
+CLASSIFIED_FAMILIES = frozenset({"01", "15", "14", "11", "04", "12", "06"})
+CITIZEN_CHANNELS = frozenset({Channel.QR, Channel.WEB, Channel.API})
+NOTICE_WRONG = 0.6  # share of wrongly pre-filled categories the dispatcher corrects at acceptance
 CATEGORY_BY_CODE: dict[str, Category] = {}
 REPORTERS = ["王先生", "李女士", "张先生", "刘女士", "陈先生", "赵女士", "杨先生"]
 
@@ -105,8 +141,11 @@ class Cast:
     handlers: dict[int, User]  # unit id → a handler in it
     grid_workers: dict[str, User]  # grid code → its worker
     leaders: dict[str, User]  # county code → a leader
-    units_by_sector: dict[tuple[str, str], OrgUnit]  # (county code, sector) → bureau
-    township_offices: dict[str, OrgUnit]  # township code → office
+    router: Router  # 派单规则: what the dispatchers are offered
+    # What each case is really about (the dispatcher finds out, the model guesses).
+    truth: dict[int, Category] = field(default_factory=dict)
+    correct_at_accept: set[int] = field(default_factory=set)  # wrong guesses the dispatcher notices
+    returned: set[int] = field(default_factory=set)
 
 
 def load_cast() -> Cast:
@@ -122,15 +161,12 @@ def load_cast() -> Cast:
         handlers.setdefault(user.org_unit_id, user)
     grid_workers = {g: u for g, u in Grid.workers.through.objects.values_list("grid_id", "user_id")}
     users = User.objects.in_bulk(list(grid_workers.values()))
-    bureaus = {(u.area_id, u.sector): u for u in OrgUnit.objects.filter(kind=OrgUnitKind.COUNTY_DEPARTMENT)}
-    offices = {u.area_id: u for u in OrgUnit.objects.filter(kind=OrgUnitKind.TOWNSHIP_OFFICE)}
     return Cast(
         dispatchers=dispatchers,
         handlers=handlers,
         grid_workers={g: users[u] for g, u in grid_workers.items()},
         leaders=leaders,
-        units_by_sector=bureaus,
-        township_offices=offices,
+        router=Router(),
     )
 
 
@@ -157,6 +193,7 @@ def simulate_year(*, cases_per_year: int, seed: int = 2026, end: dt.date | None 
     queue: list[Step] = []
     counter = itertools.count()
     daily = rng.poisson(cases_per_year / DAYS, size=DAYS)
+    planted = _planted(rng, start, grids)
     stats = {"cases": 0, "actions": 0, "refused": 0}
     for day_index in progress(range(DAYS), desc="year"):
         day = start + dt.timedelta(days=day_index + 1)
@@ -170,8 +207,14 @@ def simulate_year(*, cases_per_year: int, seed: int = 2026, end: dt.date | None 
             if case is None:
                 continue
             stats["cases"] += 1
-            for when, action in _plan(rng, case, at, stop):
+            for when, action in _plan(rng, cast, case, at, stop):
                 heapq.heappush(queue, Step(when, next(counter), case.pk, action))
+        for at, grid, burst, reporter in planted.get(day, []):
+            case = _receive_burst(rng, cast, at, grid, burst, reporter)
+            if case is not None:
+                stats["cases"] += 1
+                for when, action in _plan(rng, cast, case, at, stop):
+                    heapq.heappush(queue, Step(when, next(counter), case.pk, action))
         day_end = min(_local(day, 23.99), stop)
         while queue and queue[0].at <= day_end:
             step = heapq.heappop(queue)
@@ -212,9 +255,12 @@ def _receive(rng, cast, at, grid_code, lon, lat, family, leaves) -> Case | None:
     urgency = rng.choice(list(Urgency.values), p=[0.04, 0.16, 0.7, 0.1])
     by = cast.grid_workers.get(grid_code) if grid_event else cast.dispatchers.get(grid_code[:6] + "000000")
     point_lon, point_lat = lon + rng.normal(0, 0.0005), lat + rng.normal(0, 0.0005)
+    truth = category
+    if channel in CITIZEN_CHANNELS and family in CLASSIFIED_FAMILIES:
+        category = None  # the resident does not choose: the classifier does
     with clock.frozen_at(at):
         try:
-            return services.receive_case(
+            case = services.receive_case(
                 by=by,
                 title=title,
                 description=text,
@@ -231,9 +277,63 @@ def _receive(rng, cast, at, grid_code, lon, lat, family, leaves) -> Case | None:
             )
         except (ValidationError, PermissionDenied):
             return None  # the jitter put the point outside the city: the caller hangs up
+    cast.truth[case.pk] = truth
+    return case
 
 
-def _plan(rng, case: Case, at: dt.datetime, stop: dt.datetime) -> list[tuple[dt.datetime, str]]:
+def _planted(rng, start: dt.date, grids) -> dict[dt.date, list]:
+    """The bursts' reports by day: (time, grid, burst, reporter number)."""
+    out: dict[dt.date, list] = {}
+    for burst in BURSTS:
+        grid = next(g for g in grids if g[0].startswith(burst.grid_prefix))
+        first = start + dt.timedelta(days=DAYS - burst.days_before_end)
+        for n in range(burst.reports):
+            day = first + dt.timedelta(days=int(rng.integers(burst.span_days)))
+            out.setdefault(day, []).append((_local(day, rng.uniform(7.5, 22)), grid, burst, n))
+    for reports in out.values():
+        reports.sort(key=lambda r: r[0])
+    return out
+
+
+def _receive_burst(rng, cast, at, grid, burst: Burst, n: int) -> Case | None:
+    code, lon, lat = grid
+    truth = CATEGORY_BY_CODE[burst.category]
+    with clock.frozen_at(at), contextlib.suppress(ValidationError, PermissionDenied):
+        case = services.receive_case(
+            by=cast.dispatchers.get(code[:6] + "000000") if n % 2 else None,
+            title=burst.titles[n % len(burst.titles)],
+            description=burst.details[n % len(burst.details)],
+            channel=Channel.HOTLINE if n % 2 else Channel.QR,
+            appeal_type="complaint",
+            category=truth if n % 2 else None,
+            lon=lon + rng.normal(0, 0.0003),
+            lat=lat + rng.normal(0, 0.0003),
+            reporter_name=REPORTERS[n % len(REPORTERS)],
+            reporter_phone=f"139{rng.integers(10**8):08d}",
+            received_at=at,
+        )
+        cast.truth[case.pk] = truth
+        return case
+    return None  # the jitter put the point outside the city
+
+
+def _route(cast: Cast, case: Case, category: Category | None = None) -> OrgUnit:
+    return cast.router.route(category=category or case.category, area_code=case.area_id).unit
+
+
+def _misrouted(rng, cast: Cast, case: Case) -> bool:
+    """A pre-filled category that leads to another unit than the real one:
+    the dispatcher corrects some at acceptance; the rest go out and come back."""
+    truth = cast.truth[case.pk]
+    if case.category_id is None or _route(cast, case) == _route(cast, case, truth):
+        return False
+    if rng.random() < NOTICE_WRONG:
+        cast.correct_at_accept.add(case.pk)
+        return False
+    return True
+
+
+def _plan(rng, cast: Cast, case: Case, at: dt.datetime, stop: dt.datetime) -> list[tuple[dt.datetime, str]]:
     """The course a case will take, as (time, action) steps."""
     hours = lambda lo, hi: dt.timedelta(hours=float(rng.uniform(lo, hi)))  # noqa: E731
     t = at + hours(0.1, 3)
@@ -252,7 +352,8 @@ def _plan(rng, case: Case, at: dt.datetime, stop: dt.datetime) -> list[tuple[dt.
         return [(t, "merge")]
     steps = [(t, "accept"), (t + hours(0.1, 1), "dispatch")]
     t += hours(0.5, 2)
-    if rng.random() < 0.06:
+    # Returned: sent to the wrong unit by a wrong guess, or for reasons of its own.
+    if _misrouted(rng, cast, case) or rng.random() < 0.03:
         back = hours(3, 96)  # a returned case waits for the dispatcher to re-send it
         steps += [(t + hours(0.2, 3), "return"), (t + back, "dispatch")]
         t += back + hours(0.2, 1)
@@ -301,7 +402,9 @@ def _act(rng, cast: Cast, step: Step) -> bool:
             elif action == "answer":
                 services.answer(case=case, by=dispatcher, reply="已按政策口径当场答复群众")
             elif action == "merge":
-                into = (
+                # The duplicate finder's likeliest candidate, else the village's latest open case.
+                candidates = [d["case"] for d in getattr(getattr(case, "triage", None), "duplicates", [])]
+                into = Case.objects.filter(pk__in=candidates[:1], status__in=OPEN_STATUSES).first() or (
                     Case.objects.filter(area_id=case.area_id, status__in=OPEN_STATUSES, pk__lt=case.pk)
                     .order_by("-pk")
                     .first()
@@ -311,13 +414,18 @@ def _act(rng, cast: Cast, step: Step) -> bool:
                 else:
                     services.merge(case=case, into=into, by=dispatcher, note="同一事项重复反映")
             elif action == "accept":
-                services.accept(case=case, by=dispatcher)
+                # Unsure (人工研判) or noticed wrong: the dispatcher sets the real category.
+                fix = case.category_id is None or case.pk in cast.correct_at_accept
+                services.accept(case=case, by=dispatcher, category=cast.truth[case.pk] if fix else None)
             elif action == "dispatch":
-                services.dispatch(case=case, by=dispatcher, unit=_unit_for(cast, case))
+                # After a return the dispatcher knows where it really belongs.
+                truth = cast.truth[case.pk] if case.pk in cast.returned else None
+                services.dispatch(case=case, by=dispatcher, unit=_route(cast, case, truth))
             elif action == "return":
                 services.return_case(case=case, by=handler, reason="非本单位职责，请重新派遣")
+                cast.returned.add(case.pk)
             elif action == "whistle":
-                units = [_unit_for(cast, case)]
+                units = [_route(cast, case, cast.truth[case.pk])]
                 services.blow_whistle(
                     case=case, by=cast.grid_workers.get(case.grid_id), units=units, note="需部门到场联合处置"
                 )
@@ -357,11 +465,3 @@ def _act(rng, cast: Cast, step: Step) -> bool:
     except (PermissionDenied, ValidationError, AttributeError):
         return False  # the plan did not fit the case's course (e.g. rated satisfied: no reopen)
     return True
-
-
-def _unit_for(cast: Cast, case: Case) -> OrgUnit:
-    """The county bureau of the category's sector; the township office for
-    grid events without a sector bureau and for everything else."""
-    county = case.area_id[:6] + "000000"
-    sector = case.category.sector if case.category_id else ""
-    return cast.units_by_sector.get((county, sector)) or cast.township_offices[case.area_id[:9] + "000"]

@@ -3,19 +3,15 @@ pin map of a village, and open reports nearby."""
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from dataclasses import dataclass
 
-from django.db.models import Q
 from shapely.geometry import mapping
 
-from cases.models import OPEN_STATUSES, Case
-from changan import clock
-from changan.geo import metres
+from cases.models import Case
 from intake.models import PlaceKind, Site
 from regions.models import Area, AreaLevel, Grid
 from regions.services import locate_grid
+from triage import selectors as triage
 
 
 @dataclass(frozen=True)
@@ -70,30 +66,15 @@ def village_map(code: str) -> dict | None:
     return {"type": "FeatureCollection", "features": grids, "outline": outline}
 
 
-def nearby_open_reports(
-    place: Place, *, family: str = "", meters: float = 250, days: int = 30, limit: int = 5
-) -> list[Case]:
-    """Open reports within ``meters`` of the place in the last ``days``,
-    nearest first; with ``family``, only that category family's (and
-    unclassified) reports."""
-    if place.lon is None or place.lat is None:
-        return []
-    lat_pad = meters / 111_320
-    lon_pad = meters / (111_320 * math.cos(math.radians(place.lat)))
-    since = clock.now() - dt.timedelta(days=days)
-    candidates = Case.objects.filter(
-        status__in=OPEN_STATUSES,
-        received_at__gte=since,
-        lat__range=(place.lat - lat_pad, place.lat + lat_pad),
-        lon__range=(place.lon - lon_pad, place.lon + lon_pad),
-    ).select_related("category")
-    if family:
-        # Reports nobody has classified yet may be the same thing too.
-        candidates = candidates.filter(Q(category__code__startswith=family) | Q(category=None))
-    scored = sorted(
-        ((metres(place.lon, place.lat, c.lon, c.lat), c) for c in candidates), key=lambda pair: pair[0]
+def nearby_open_reports(place: Place, *, family: str = "", text: str = "", limit: int = 5) -> list[Case]:
+    """Open reports within 250 m of the place in the last 30 days — the
+    duplicate finder's own lookup, so what the resident is typing ranks the
+    likeliest "me too" first; with ``family``, only that category family's
+    (and unclassified) reports."""
+    found = triage.nearby_open_reports(
+        text=text, lon=place.lon, lat=place.lat, area_code="", family=family, meters=250, days=30, limit=limit
     )
-    return [c for d, c in scored if d <= meters][:limit]
+    return [s.case for s in found]
 
 
 def cases_of_verified_phones(digests: set[str], *, limit: int = 50) -> list[Case]:

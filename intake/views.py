@@ -158,7 +158,8 @@ def report(request: HttpRequest) -> HttpResponse:
         services.stage_photos(key=form["key"], photos=photos)  # not lost while the form goes back
         status = 400 if errors and status == 200 else status
     nearby = [
-        (c, services.me_too_code(c)) for c in selectors.nearby_open_reports(place, family=form["family"])
+        (c, services.me_too_code(c))
+        for c in selectors.nearby_open_reports(place, family=form["family"], text=form["text"])
     ]
     context = {
         "place": place,

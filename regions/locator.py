@@ -131,6 +131,13 @@ class GridLocator:
         codes = np.append(self.codes, OUTSIDE)
         return codes[idx]  # -1 picks the appended OUTSIDE
 
+    def near(self, lon: float, lat: float, metres: float) -> list[str]:
+        """Codes of the grids within about ``metres`` of the point (a little
+        more, never less: the degree box is sized for the point's latitude)."""
+        degrees = metres / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+        found = self.tree.query(shapely.Point(lon, lat), predicate="dwithin", distance=degrees)
+        return sorted(str(c) for c in self.codes[found])
+
     def locate(self, lon: float, lat: float) -> str:
         """Grid code for one point, or ``OUTSIDE``."""
         if self._raster is not None:

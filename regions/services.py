@@ -491,6 +491,11 @@ def locate_grid_codes(lon: Sequence[float], lat: Sequence[float]) -> list[str]:
     return [str(c) for c in grid_locator().locate_many(np.asarray(lon), np.asarray(lat))]
 
 
+def grids_near(lon: float, lat: float, metres: float) -> list[str]:
+    """Codes of the grids within ``metres`` of a point (its own included)."""
+    return grid_locator().near(lon, lat, metres)
+
+
 def locate_grid(lon: float, lat: float) -> str:
     code = grid_locator().locate(lon, lat)
     return "" if code == OUTSIDE else str(code)

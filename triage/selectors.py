@@ -1,0 +1,236 @@
+"""Reads of the triage app: similar reports (duplicates for the dispatcher,
+"me too" for the resident — one function), what the models said about a
+case, dispatch accuracy and hot issues, each scoped to the user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from cases.models import OPEN_STATUSES, Case, CaseEvent, Status
+from cases.selectors import cases_for
+from changan import clock
+from changan.geo import metres
+from intel import duplicates
+from orgs.models import Sector
+from regions.services import grids_near
+from triage.models import Triage
+from triage.routing import LOCAL
+
+# A lookup scores at most this many reports (the newest): enough for any
+# village's month, and a bound on the time one new case can cost.
+MAX_CANDIDATES = 2000
+
+
+@dataclass(frozen=True)
+class Similar:
+    case: Case
+    score: float  # text similarity 0–1 (0 when there was no text to compare)
+    metres: float | None  # None when either report has no point
+
+
+def similar_cases(
+    *,
+    text: str,
+    lon: float | None,
+    lat: float | None,
+    area_code: str,
+    since: dt.datetime,
+    until: dt.datetime | None = None,
+    radius: float | None = None,
+    open_only: bool = False,
+    family: str = "",
+    exclude: Iterable[int] = (),
+    min_score: float | None = None,
+    limit: int = 5,
+) -> list[Similar]:
+    """Reports of the same village or within ``radius`` metres (grids near
+    the point, then the exact distance), received in [since, until], scored
+    by text similarity; most similar first, then nearest. ``min_score``
+    defaults to the duplicate threshold; 0 keeps every nearby report."""
+    radius = settings.DUPLICATE_RADIUS_M if radius is None else radius
+    min_score = duplicates.DUPLICATE_THRESHOLD if min_score is None else min_score
+    place = Q(area_id=area_code) if area_code else Q()
+    if lon is not None and lat is not None:
+        place |= Q(grid_id__in=grids_near(lon, lat, radius))
+    if not place:
+        return []
+    rows = Case.objects.filter(place, received_at__gte=since).exclude(pk__in=list(exclude))
+    if until is not None:
+        rows = rows.filter(received_at__lte=until)
+    rows = rows.filter(status__in=OPEN_STATUSES) if open_only else rows.exclude(status=Status.REJECTED)
+    if family:
+        # Reports nobody has classified yet may be the same thing too.
+        rows = rows.filter(Q(category__code__startswith=family) | Q(category=None))
+    candidates = list(
+        rows.only(
+            "pk", "number", "title", "fingerprint", "lon", "lat", "status", "received_at", "area_id"
+        ).order_by("-received_at")[:MAX_CANDIDATES]
+    )
+    if not candidates:
+        return []
+    scores = (
+        duplicates.similarity_to(duplicates.fingerprint(text), [c.fingerprint for c in candidates])
+        if text.strip()
+        else [0.0] * len(candidates)
+    )
+    found = []
+    for case, score in zip(candidates, scores, strict=True):
+        distance = None
+        if lon is not None and lat is not None and case.lon is not None and case.lat is not None:
+            distance = metres(lon, lat, case.lon, case.lat)
+            if distance > radius and case.area_id != area_code:
+                continue
+        if score >= min_score:
+            found.append(Similar(case, float(score), distance))
+    found.sort(key=lambda s: (-s.score, s.metres if s.metres is not None else radius, -s.case.pk))
+    return found[:limit]
+
+
+def duplicates_of(case: Case, *, limit: int = 5) -> list[Similar]:
+    """Likely duplicates of a new case among the reports before it."""
+    return similar_cases(
+        text=duplicates.appeal_text(case.title, case.description),
+        lon=case.lon,
+        lat=case.lat,
+        area_code=case.area_id,
+        since=case.received_at - dt.timedelta(days=settings.DUPLICATE_DAYS),
+        until=case.received_at,
+        exclude=[case.pk] if case.pk else [],
+        limit=limit,
+    )
+
+
+def nearby_open_reports(
+    *,
+    text: str,
+    lon: float | None,
+    lat: float | None,
+    area_code: str,
+    family: str = "",
+    meters: float = 250,
+    days: int = 30,
+    limit: int = 5,
+) -> list[Similar]:
+    """我也遇到: open reports near the resident, the ones most like what they
+    typed first (nearest first before they type)."""
+    if lon is None or lat is None:
+        return []
+    return similar_cases(
+        text=text,
+        lon=lon,
+        lat=lat,
+        area_code="",
+        since=clock.now() - dt.timedelta(days=days),
+        radius=meters,
+        open_only=True,
+        family=family,
+        min_score=0,
+        limit=limit,
+    )
+
+
+@dataclass(frozen=True)
+class CaseTriage:
+    triage: Triage
+    duplicates: list[tuple[Case, dict]]  # the visible candidates with their stored scores
+
+    @property
+    def sectors(self) -> list[tuple[str, float]]:
+        """The learned router's lines, named."""
+        names = dict(Sector.choices) | {LOCAL: _("属地政府")}
+        return [(names.get(s["sector"], s["sector"]), s["confidence"]) for s in self.triage.sectors]
+
+
+def triage_for(user, case: Case) -> CaseTriage | None:
+    """What the models said about a case, with only the duplicate candidates
+    the user may see."""
+    triage = Triage.objects.filter(case=case).select_related("unit").first()
+    if triage is None:
+        return None
+    ids = [d["case"] for d in triage.duplicates]
+    visible = {c.pk: c for c in cases_for(user).filter(pk__in=ids)}
+    return CaseTriage(triage, [(visible[d["case"]], d) for d in triage.duplicates if d["case"] in visible])
+
+
+@dataclass(frozen=True)
+class DispatchAccuracy:
+    dispatches: int  # 派单: first dispatches and reassignments
+    returned: int  # 退回
+    reassigned: int  # 改派
+
+    @property
+    def rate(self) -> float | None:
+        """派单准确率 = 1 − share of dispatches returned or reassigned."""
+        if not self.dispatches:
+            return None
+        return 1 - (self.returned + self.reassigned) / self.dispatches
+
+
+def dispatch_accuracy(
+    user, *, since: dt.datetime | None = None, until: dt.datetime | None = None
+) -> DispatchAccuracy:
+    events: QuerySet[CaseEvent] = CaseEvent.objects.filter(
+        case__in=cases_for(user).values("pk"), action__in=("dispatch", "reassign", "return")
+    )
+    if since is not None:
+        events = events.filter(at__gte=since)
+    if until is not None:
+        events = events.filter(at__lt=until)
+    counts = dict(events.values_list("action").annotate(n=Count("pk")).values_list("action", "n"))
+    reassigned = counts.get("reassign", 0)
+    return DispatchAccuracy(counts.get("dispatch", 0) + reassigned, counts.get("return", 0), reassigned)
+
+
+HOT_LIMIT = 5000  # cases per run: a district's quarter
+
+
+def hot_issues_for(user, *, days: int = 90, top: int = 20):
+    """Hot issues among the user's cases of the last ``days`` (热点问题), with
+    the cases behind each group; cached ten minutes per user and window."""
+    from intel.hot import Item, hot_issues
+
+    key = f"triage:hot:{user.pk}:{days}:{top}"
+    if (found := cache.get(key)) is not None:
+        return found
+    now = clock.now()
+    rows = list(
+        cases_for(user)
+        .filter(received_at__gte=now - dt.timedelta(days=days))
+        .exclude(status=Status.REJECTED)
+        .only(
+            "pk",
+            "number",
+            "title",
+            "description",
+            "received_at",
+            "reporter_phone_digest",
+            "me_too",
+            "area_id",
+            "status",
+        )
+        .order_by("-received_at")[:HOT_LIMIT]
+    )
+    items = [
+        Item(
+            id=c.pk,
+            title=c.title,
+            text=c.description,
+            at=c.received_at,
+            # An anonymous report counts as its own reporter.
+            reporter=c.reporter_phone_digest or f"case:{c.pk}",
+            engagement=c.me_too,
+            place=c.area_id,
+        )
+        for c in rows
+    ]
+    by_id = {c.pk: c for c in rows}
+    found = [(issue, [by_id[i] for i in issue.items]) for issue in hot_issues(items, top=top, now=now)]
+    cache.set(key, found, 600)
+    return found
