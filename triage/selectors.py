@@ -19,6 +19,7 @@ from changan import clock
 from changan.geo import metres
 from intel import duplicates
 from orgs.models import Sector
+from regions.models import Area
 from regions.services import grids_near
 from triage.models import Triage
 from triage.routing import LOCAL
@@ -188,6 +189,13 @@ def dispatch_accuracy(
     return DispatchAccuracy(counts.get("dispatch", 0) + reassigned, counts.get("return", 0), reassigned)
 
 
+@dataclass(frozen=True)
+class HotRow:
+    issue: object  # intel.hot.HotIssue
+    label: str  # the village's name and the matter's words
+    cases: list[Case]
+
+
 HOT_LIMIT = 5000  # cases per run: a district's quarter
 
 
@@ -231,6 +239,33 @@ def hot_issues_for(user, *, days: int = 90, top: int = 20):
         for c in rows
     ]
     by_id = {c.pk: c for c in rows}
-    found = [(issue, [by_id[i] for i in issue.items]) for issue in hot_issues(items, top=top, now=now)]
+    names = dict(Area.objects.filter(code__in={c.area_id for c in rows}).values_list("code", "name"))
+    found = [
+        HotRow(issue, " · ".join([names.get(issue.key, issue.key), " ".join(issue.words[:3])]).strip(" ·"),
+               [by_id[i] for i in issue.items])
+        for issue in hot_issues(items, top=top, now=now)
+    ]  # fmt: skip
     cache.set(key, found, 600)
     return found
+
+
+def override_examples() -> tuple[list[str], list[str]]:
+    """(texts, first-level category names) of the cases whose category a
+    person chose against the suggestion: training data for the next model.
+    The latest choice per case counts."""
+    from cases.models import Category
+    from triage.models import Override, OverrideField
+
+    names = dict(Category.objects.filter(level=1).values_list("code", "name"))
+    latest: dict[int, str] = {}
+    rows = Override.objects.filter(field=OverrideField.CATEGORY).order_by("at", "pk")
+    for case_id, chosen in rows.values_list("case_id", "chosen"):
+        latest[case_id] = chosen
+    cases = Case.objects.in_bulk(list(latest), field_name="pk")
+    texts, labels = [], []
+    for case_id, chosen in latest.items():
+        if case_id in cases and chosen[:2] in names:
+            case = cases[case_id]
+            texts.append(duplicates.appeal_text(case.title, case.description))
+            labels.append(names[chosen[:2]])
+    return texts, labels

@@ -88,3 +88,13 @@ def test_dispatch_accuracy_counts_returns_and_reassignments(receive, user_named)
     assert (after.returned - before.returned, after.reassigned - before.reassigned) == (1, 1)
     if not before.dispatches:
         assert after.rate == pytest.approx(1 - 2 / 6)
+
+
+def test_overrides_become_training_examples(receive, user_named):
+    from triage.selectors import override_examples
+
+    case = receive()
+    dispatcher = user_named("qixian_dispatcher")
+    services.accept(case=case, by=dispatcher, category=Category.objects.get(code="010201"))
+    texts, labels = override_examples()
+    assert labels == ["城乡建设"] and "化工厂夜间偷排废气" in texts[0]
