@@ -298,7 +298,7 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="长安 Changan")
 # Intelligent triage (智能分拣): the shipped models under intel/models/<name>-<version>.npz.
 TRIAGE_MODEL_VERSION = env.str("TRIAGE_MODEL_VERSION", default="2026.11")
 # Below this calibrated confidence a case waits for a dispatcher's choice (人工研判).
-TRIAGE_CONFIDENCE = env.float("TRIAGE_CONFIDENCE", default=0.8)
+TRIAGE_CONFIDENCE = env.float("TRIAGE_CONFIDENCE", default=0.9)
 # Candidate duplicates: reports of the same village or within this distance, this many days back.
 DUPLICATE_RADIUS_M = env.int("DUPLICATE_RADIUS_M", default=500)
 DUPLICATE_DAYS = env.int("DUPLICATE_DAYS", default=30)

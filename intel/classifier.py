@@ -1,26 +1,31 @@
-"""The appeal classifier: word and character TF-IDF features into a linear
-SVM, calibrated (sigmoid, 3-fold) so that its confidence can decide between
-"pre-fill the category" and "a dispatcher must choose"."""
+"""The appeal classifier: character 1–3-gram TF-IDF of the compacted text
+into two linear models — an NB-SVM (one-vs-rest SVMs on features scaled by
+naive-Bayes log-count ratios) and a plain one-vs-rest linear SVM — whose
+scores a multinomial logistic regression, fitted on out-of-fold scores,
+turns into calibrated probabilities. Why this shape:
+
+* character n-grams need no word segmentation, so inference runs at regex
+  and numpy speed (jieba alone manages ~600 messages/s on one core);
+* the NB-SVM lifts grouped macro-F1 from ~0.921 to ~0.925 and the stack of
+  both to ~0.93; the stacking regression also corrects the one-vs-rest bias
+  towards the big classes and calibrates the confidence;
+* everything is linear in the features, so the trained model collapses into
+  one weight matrix: the shipped file is a numpy ``.npz`` (sorted n-gram keys,
+  idf, weights, biases) that loads without pickle or scikit-learn."""
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import joblib
 import numpy as np
-from scipy.sparse import hstack
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics import confusion_matrix, f1_score
-from sklearn.model_selection import StratifiedGroupKFold
-from sklearn.svm import LinearSVC
 
-from intel.grouping import near_duplicate_groups
-from intel.text import words
+from intel.text import codes, words
+
+FORMAT = "changan-char-ngram-linear/1"
 
 
 @dataclass(frozen=True)
@@ -29,66 +34,269 @@ class Suggestion:
     confidence: float
 
 
+def ngram_keys(texts: Sequence[str], n_max: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """(text number, key) of every character 1…n_max-gram of the compacted
+    ``texts`` (``intel.text.compact``: ideographs, letters, digits). A key
+    packs the code points 16 bits each (all kept characters are below U+A000,
+    and a leading non-zero point tells the lengths apart)."""
+    points, owner = codes(list(texts))
+    docs, keys = [], []
+    for n in range(1, n_max + 1):
+        m = len(points) - n + 1
+        if m <= 0:
+            break
+        key = points[:m].copy()
+        valid = owner[:m] >= 0
+        for j in range(1, n):
+            key = (key << np.uint64(16)) | points[j : j + m]
+            valid &= owner[j : j + m] == owner[:m]
+        docs.append(owner[:m][valid])
+        keys.append(key[valid])
+    if not docs:
+        return np.zeros(0, np.int64), np.zeros(0, np.uint64)
+    return np.concatenate(docs), np.concatenate(keys)
+
+
+class CharNgrams:
+    """Sublinear TF-IDF (smooth idf, L2 rows) of character n-grams, vectorised
+    with numpy: the same code builds the training matrix and serves inference."""
+
+    def __init__(self, keys: np.ndarray, idf: np.ndarray, n_max: int = 3):
+        self.keys, self.idf, self.n_max = keys, idf, n_max
+        # An open-addressing hash table (load ≤ 1/2): three times faster than
+        # a binary search in the sorted keys, which dominated inference.
+        self._bits = max(4, int(np.ceil(np.log2(2 * len(keys) + 1))))
+        self._slot_key = np.zeros(1 << self._bits, np.uint64)  # 0: empty (keys are ≥ 1)
+        self._slot_index = np.full(1 << self._bits, -1, np.int64)
+        pending = np.arange(len(keys))
+        slot = self._hash(keys)
+        while len(pending):
+            free = np.flatnonzero(self._slot_key[slot] == 0)
+            placed = free[np.unique(slot[free], return_index=True)[1]]  # one key per free slot
+            self._slot_key[slot[placed]] = keys[pending[placed]]
+            self._slot_index[slot[placed]] = pending[placed]
+            rest = np.ones(len(pending), bool)
+            rest[placed] = False
+            pending, slot = pending[rest], (slot[rest] + 1) & ((1 << self._bits) - 1)
+
+    def _hash(self, key: np.ndarray) -> np.ndarray:
+        return ((key * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - self._bits)).astype(np.int64)
+
+    def _index(self, key: np.ndarray) -> np.ndarray:
+        """Feature number of each key, −1 when it is not in the vocabulary."""
+        out = np.full(len(key), -1, np.int64)
+        todo = np.arange(len(key))
+        slot = self._hash(key)
+        mask = (1 << self._bits) - 1
+        while len(todo):
+            found = self._slot_key[slot]
+            match = found == key[todo]
+            out[todo[match]] = self._slot_index[slot[match]]
+            go_on = ~match & (found != 0)
+            todo, slot = todo[go_on], (slot[go_on] + 1) & mask
+        return out
+
+    @classmethod
+    def fit(cls, texts: Sequence[str], *, n_max: int = 3, min_df: int = 2, max_features: int | None = None):
+        doc, key = ngram_keys(texts, n_max)
+        order = np.lexsort((doc, key))
+        key, doc = key[order], doc[order]
+        first = np.ones(len(key), bool)
+        first[1:] = (key[1:] != key[:-1]) | (doc[1:] != doc[:-1])
+        vocab, total = np.unique(key, return_counts=True)
+        df = np.bincount(np.searchsorted(vocab, key[first]), minlength=len(vocab))
+        keep = df >= min_df
+        if max_features and keep.sum() > max_features:
+            # The most frequent n-grams, as scikit-learn's max_features does.
+            order = np.argsort(-np.where(keep, total, -1), kind="stable")[:max_features]
+            keep = np.zeros_like(keep)
+            keep[order] = True
+        idf = np.log((1 + len(texts)) / (1 + df[keep])) + 1
+        return cls(vocab[keep], idf.astype(np.float32), n_max)
+
+    def transform(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row, column, value) of the non-zero features, rows in order."""
+        doc, key = ngram_keys(texts, self.n_max)
+        if len(self.keys) == 0 or len(key) == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+        at = self._index(key)
+        hit = at >= 0
+        cell, count = np.unique(doc[hit] * len(self.keys) + at[hit], return_counts=True)
+        row, col = np.divmod(cell, len(self.keys))
+        value = (1 + np.log(count.astype(np.float32))) * self.idf[col]
+        norm = np.sqrt(np.bincount(row, weights=value * value, minlength=len(texts)))
+        return row, col, (value / norm[row]).astype(np.float32)
+
+    def matrix(self, texts: Sequence[str]):
+        from scipy.sparse import csr_matrix
+
+        row, col, value = self.transform(texts)
+        return csr_matrix((value, (row, col)), shape=(len(texts), len(self.keys)), dtype=np.float32)
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    logits = logits - logits.max(axis=1, keepdims=True)
+    out = np.exp(logits)
+    return out / out.sum(axis=1, keepdims=True)
+
+
+def linear_probabilities(
+    ngrams: CharNgrams, weights: np.ndarray, bias: np.ndarray, texts: list[str]
+) -> np.ndarray:
+    """softmax(features · weights + bias), in numpy."""
+    row, col, value = ngrams.transform(texts)
+    contribution = weights[col].astype(np.float32) * value[:, None]
+    logits = np.stack(
+        [np.bincount(row, weights=contribution[:, k], minlength=len(texts)) for k in range(len(bias))], axis=1
+    )
+    return _softmax(logits + bias)
+
+
 class TextClassifier:
-    def __init__(self, *, c: float = 1.0, max_features: int = 120_000, seed: int = 2026):
-        self.c, self.max_features, self.seed = c, max_features, seed
-        self.word = TfidfVectorizer(
-            token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True, min_df=2,
-            max_features=max_features // 2, dtype=np.float32,
-        )  # fmt: skip
-        self.char = TfidfVectorizer(
-            analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2,
-            max_features=max_features // 2, dtype=np.float32,
-        )  # fmt: skip
-        self.model: CalibratedClassifierCV | None = None
+    def __init__(self, *, c: float = 1.0, nb_c: float = 2.0, max_features: int = 120_000, seed: int = 2026):
+        self.c, self.nb_c, self.max_features, self.seed = c, nb_c, max_features, seed
+        self.ngrams: CharNgrams | None = None
+        self.weights: np.ndarray | None = None  # (features, classes) float16
+        self.bias: np.ndarray | None = None
+        self._labels: list[str] = []
 
     @staticmethod
     def prepare(texts: Sequence[str]) -> list[str]:
-        """Words of each text (text already segmented into words passes through)."""
+        """Words of each text (text already segmented into words passes through).
+        The evaluation groups near-duplicates on these words; the model itself
+        only looks at their characters, so raw text may skip this (``suggest``)."""
         return [words(t) for t in texts]
 
-    def _features(self, prepared: Sequence[str], *, fit: bool):
-        chars = [t.replace(" ", "") for t in prepared]
-        if fit:
-            return hstack([self.word.fit_transform(prepared), self.char.fit_transform(chars)]).tocsr()
-        return hstack([self.word.transform(prepared), self.char.transform(chars)]).tocsr()
+    # -- training (scikit-learn, imported only here) --------------------------------
+
+    def _scores(self, x, y: np.ndarray, classes: np.ndarray):
+        """Linear maps (features × 2·classes) and biases of the NB-SVM and the SVM."""
+        from sklearn.svm import LinearSVC
+
+        present = (x > 0).astype(np.float32)
+        columns, biases = [], []
+        for label in classes:
+            positive = np.asarray(present[y == label].sum(axis=0)).ravel() + 1
+            negative = np.asarray(present[y != label].sum(axis=0)).ravel() + 1
+            ratio = np.log((positive / positive.sum()) / (negative / negative.sum())).astype(np.float32)
+            svm = LinearSVC(C=self.nb_c, class_weight="balanced", max_iter=5000, random_state=self.seed)
+            svm.fit(x.multiply(ratio).tocsr(), (y == label).astype(int))
+            columns.append(svm.coef_.ravel() * ratio)
+            biases.append(svm.intercept_[0])
+        svm = LinearSVC(C=self.c, class_weight="balanced", max_iter=5000, random_state=self.seed).fit(x, y)
+        weights = np.hstack([np.stack(columns, axis=1), svm.coef_.T]).astype(np.float32)
+        return weights, np.concatenate([biases, svm.intercept_]).astype(np.float32)
 
     def fit(self, prepared: Sequence[str], labels: Sequence[str]) -> TextClassifier:
-        svm = LinearSVC(C=self.c, class_weight="balanced", random_state=self.seed)
-        # ensemble=False: one SVM on all the data decides; the 3 folds only calibrate.
-        self.model = CalibratedClassifierCV(svm, method="sigmoid", cv=3, ensemble=False)
-        self.model.fit(self._features(prepared, fit=True), np.asarray(labels))
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedKFold
+
+        y = np.asarray(labels)
+        classes = np.unique(y)
+        texts = list(prepared)
+        self.ngrams = CharNgrams.fit(texts, max_features=self.max_features)
+        x = self.ngrams.matrix(texts)
+        # Out-of-fold scores of both models teach the stacking regression how
+        # far to trust each, per class; then both are refitted on everything.
+        folds = min(3, int(np.bincount(np.unique(y, return_inverse=True)[1]).min()))
+        stacked = np.zeros((len(y), 2 * len(classes)), np.float32)
+        for train, test in StratifiedKFold(folds, shuffle=True, random_state=self.seed).split(texts, y):
+            w, b = self._scores(x[train], y[train], classes)
+            stacked[test] = x[test] @ w + b
+        w, b = self._scores(x, y, classes)
+        scale = stacked.std(axis=0) + 1e-6
+        meta = LogisticRegression(C=1.0, max_iter=2000).fit(stacked / scale, y)
+        # logits = ((x·w + b) / scale)·Mᵀ + c  ⇒  one weight matrix for x.
+        m = meta.coef_.T / scale[:, None]
+        self.weights = (w @ m).astype(np.float16)
+        self.bias = (b @ m + meta.intercept_).astype(np.float32)
+        self._labels = [str(c) for c in meta.classes_]
         return self
+
+    # -- inference (numpy only) -----------------------------------------------------
 
     @property
     def labels(self) -> list[str]:
-        return list(self.model.classes_)
+        return list(self._labels)
+
+    def _probabilities(self, texts: list[str]) -> np.ndarray:
+        return linear_probabilities(self.ngrams, self.weights, self.bias, texts)
 
     def probabilities(self, prepared: Sequence[str]) -> np.ndarray:
-        return self.model.predict_proba(self._features(prepared, fit=False))
+        return self._probabilities(list(prepared))
 
     def suggest(self, texts: Sequence[str], *, top: int = 3) -> list[list[Suggestion]]:
-        """The ``top`` likeliest labels of each raw text, with calibrated confidence."""
-        probs = self.probabilities(self.prepare(texts))
-        order = np.argsort(-probs, axis=1)[:, :top]
-        classes = self.model.classes_
+        """The ``top`` likeliest labels of each raw text, with calibrated confidence.
+        Raw text goes straight to the character n-grams (no jieba)."""
+        probs = self._probabilities(list(texts))
+        order = np.argsort(-probs, axis=1, kind="stable")[:, :top]
         return [
-            [Suggestion(str(classes[j]), float(row[j])) for j in idx]
+            [Suggestion(self._labels[j], float(row[j])) for j in idx]
             for row, idx in zip(probs, order, strict=True)
         ]
 
     def save(self, path: Path, card: dict) -> None:
-        # The vectorizers remember every term they dropped (min_df, max_features):
-        # only useful for introspection, and most of the file's size.
-        for vectorizer in (self.word, self.char):
-            vectorizer.stop_words_ = None
+        """One ``.npz`` of plain arrays (no pickle) and a ``.json`` model card."""
+        path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        joblib.dump(self, path, compress=3)
+        with open(path, "wb") as f:
+            np.savez_compressed(
+                f,
+                format=np.array(FORMAT),
+                labels=np.array(self._labels),
+                n_max=np.array(self.ngrams.n_max),
+                keys=self.ngrams.keys,
+                idf=self.ngrams.idf,
+                weights=self.weights,
+                bias=self.bias,
+            )
         path.with_suffix(".json").write_text(json.dumps(card, ensure_ascii=False, indent=2), encoding="utf-8")
 
     @staticmethod
     def load(path: Path) -> TextClassifier:
-        return joblib.load(path)
+        with np.load(path, allow_pickle=False) as z:
+            if str(z["format"]) != FORMAT:
+                raise ValueError(f"{path}: not a {FORMAT} file")
+            model = TextClassifier()
+            model.ngrams = CharNgrams(z["keys"], z["idf"], int(z["n_max"]))
+            model.weights, model.bias = z["weights"], z["bias"]
+            model._labels = [str(s) for s in z["labels"]]
+        return model
+
+
+class BaselineClassifier:
+    """The plain reference: character 1–3-gram TF-IDF (scikit-learn) into one
+    linear SVM, no word features, no calibration — for comparisons only."""
+
+    def __init__(self, *, c: float = 1.0, seed: int = 2026):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.svm import LinearSVC
+
+        self.vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2,
+                                          dtype=np.float32)  # fmt: skip
+        self.svm = LinearSVC(C=c, class_weight="balanced", random_state=seed)
+
+    prepare = staticmethod(TextClassifier.prepare)
+
+    def fit(self, prepared: Sequence[str], labels: Sequence[str]) -> BaselineClassifier:
+        self.svm.fit(
+            self.vectorizer.fit_transform([t.replace(" ", "") for t in prepared]), np.asarray(labels)
+        )
+        return self
+
+    @property
+    def labels(self) -> list[str]:
+        return [str(c) for c in self.svm.classes_]
+
+    def probabilities(self, prepared: Sequence[str]) -> np.ndarray:
+        """Softmax of the SVM scores: right order, uncalibrated."""
+        return _softmax(
+            self.svm.decision_function(self.vectorizer.transform([t.replace(" ", "") for t in prepared]))
+        )
+
+
+def baseline(*, seed: int = 2026) -> BaselineClassifier:
+    return BaselineClassifier(seed=seed)
 
 
 @dataclass
@@ -100,21 +308,30 @@ class Evaluation:
     confusion: list[list[int]]
     groups: int
     seconds: float
+    predicted: list[str]  # out-of-fold top-1 label of every message
+    confidence: list[float]  # … and its probability
 
 
 def evaluate(prepared: Sequence[str], labels: Sequence[str], *, folds: int = 5, seed: int = 2026,
-             make=TextClassifier, progress=None) -> Evaluation:  # fmt: skip
+             make: Callable = TextClassifier, progress=None) -> Evaluation:  # fmt: skip
     """Grouped, stratified k-fold: near-identical texts stay in one fold."""
+    from sklearn.metrics import confusion_matrix, f1_score
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    from intel.grouping import near_duplicate_groups
+
     started = time.monotonic()
     labels = np.asarray(labels)
     groups = near_duplicate_groups(prepared)
     splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     predicted = np.empty_like(labels)
+    confidence = np.zeros(len(labels))
     fold_f1 = []
     for train, test in splitter.split(prepared, labels, groups):
         model = make(seed=seed).fit([prepared[i] for i in train], labels[train])
         probs = model.probabilities([prepared[i] for i in test])
-        predicted[test] = model.model.classes_[probs.argmax(axis=1)]
+        predicted[test] = np.asarray(model.labels)[probs.argmax(axis=1)]
+        confidence[test] = probs.max(axis=1)
         fold_f1.append(float(f1_score(labels[test], predicted[test], average="macro")))
         if progress:
             progress(1)
@@ -128,4 +345,31 @@ def evaluate(prepared: Sequence[str], labels: Sequence[str], *, folds: int = 5, 
         confusion=confusion_matrix(labels, predicted, labels=names).tolist(),
         groups=int(groups.max() + 1),
         seconds=time.monotonic() - started,
+        predicted=[str(p) for p in predicted],
+        confidence=[float(c) for c in confidence],
     )
+
+
+THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+
+
+def coverage_table(labels: Sequence[str], predicted: Sequence[str], confidence: Sequence[float],
+                   thresholds: Sequence[float] = THRESHOLDS) -> list[dict]:  # fmt: skip
+    """Share of messages whose top-1 confidence reaches each threshold, and
+    the accuracy among them: where to hand a case to a human."""
+    right = np.asarray(labels) == np.asarray(predicted)
+    confidence = np.asarray(confidence)
+    rows = []
+    for t in thresholds:
+        above = confidence >= t
+        rows.append({"threshold": t, "coverage": round(float(above.mean()), 4),
+                     "accuracy": round(float(right[above].mean()) if above.any() else 1.0, 4)})  # fmt: skip
+    return rows
+
+
+def recommend_threshold(table: list[dict], *, target: float = 0.97) -> float:
+    """The lowest threshold whose accepted messages reach ``target`` accuracy."""
+    for row in sorted(table, key=lambda r: r["threshold"]):
+        if row["accuracy"] >= target:
+            return row["threshold"]
+    return max(r["threshold"] for r in table)

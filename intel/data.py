@@ -59,8 +59,15 @@ def teddy_hot_messages(shared: Path) -> list[Message]:
     rows = book.active.iter_rows(values_only=True)
     next(rows)  # 留言编号, 留言用户, 留言主题, 留言时间, 留言详情, 反对数, 点赞数
     out = [
-        Message(int(i), str(user), str(title or "").strip(), _when(at), str(detail or "").strip(),
-                int(against or 0), int(likes or 0))  # fmt: skip
+        Message(
+            int(i),
+            str(user),
+            str(title or "").strip(),
+            _when(at),
+            str(detail or "").strip(),
+            int(against or 0),
+            int(likes or 0),
+        )
         for i, user, title, at, detail, against, likes in rows
         if i is not None
     ]
@@ -87,8 +94,15 @@ def shangluo_letters(shared: Path) -> list[Letter]:
             if row["mail_id"] in seen:
                 continue
             seen.add(row["mail_id"])
-            out.append(Letter(row["mail_id"], row["title"] or "", row["query"] or "", row["query_date"] or "",
-                              (row["reply_agency"] or "").strip()))  # fmt: skip
+            out.append(
+                Letter(
+                    row["mail_id"],
+                    row["title"] or "",
+                    row["query"] or "",
+                    row["query_date"] or "",
+                    (row["reply_agency"] or "").strip(),
+                )
+            )
     return out
 
 

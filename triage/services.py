@@ -57,7 +57,7 @@ def classify(cases: Sequence[Case]) -> list[Classified]:
                 }
                 for s in top
             ]
-            result.confidence = top[0].confidence if top else 0.0
+            result.confidence = round(top[0].confidence, 4) if top else 0.0
             if case.category_id is None:
                 best = known.get(top[0].label) if top else None
                 if best is not None and result.confidence >= threshold:
@@ -66,10 +66,10 @@ def classify(cases: Sequence[Case]) -> list[Classified]:
                 else:
                     result.needs_human = True
     if (model := engines.appeal_type_model()) is not None:
-        for case, result, best in zip(cases, out, model.suggest(texts), strict=True):
-            result.appeal_type, result.appeal_type_confidence = best.label, round(best.confidence, 4)
+        for case, result, best in zip(cases, out, model.predict(texts), strict=True):
+            result.appeal_type, result.appeal_type_confidence = best.code, round(best.confidence, 4)
             if not case.appeal_type and best.confidence >= threshold:
-                case.appeal_type = best.label
+                case.appeal_type = best.code
                 result.prefilled.append("appeal_type")
     if (model := engines.router_model()) is not None:
         for result, top in zip(out, model.suggest(texts, top=3), strict=True):

@@ -10,6 +10,7 @@ from cases import services
 from cases.models import Case, Category, Channel, Status
 from intake.models import PlaceKind
 from intake.services import place_token
+from intel.duplicates import DUPLICATE_THRESHOLD
 from orgs.models import OrgUnit
 from regions.models import Grid
 from triage.models import Triage
@@ -59,7 +60,7 @@ def test_a_repeat_report_finds_the_first_as_a_duplicate(receive):
     again = receive(*REPEAT)
     other = receive(title="路灯不亮", description="村口路灯坏了一个月，晚上出行不便。")
     found = Triage.objects.get(case=again).duplicates
-    assert [d["case"] for d in found] == [first.pk] and found[0]["score"] > 0.3
+    assert [d["case"] for d in found] == [first.pk] and found[0]["score"] >= DUPLICATE_THRESHOLD
     assert found[0]["metres"] is not None and found[0]["metres"] < 50
     assert first.pk not in [d["case"] for d in Triage.objects.get(case=other).duplicates]
 
@@ -77,7 +78,7 @@ def test_the_case_page_shows_the_confidence_and_merges_in_one_click(receive, cli
     assert again.status == Status.MERGED and again.parent_id == first.pk
 
 
-def test_a_residents_report_without_a_category_is_classified_in_the_request(client):
+def test_a_residents_report_without_a_category_is_classified_in_the_request(db, client):
     token = place_token(PlaceKind.GRID, "410611101001001")
     form = {"key": "t-1", "text": "小区门口餐馆油烟直排，噪音扰民，晚上十一点还在营业", "family": "",
             "phone": "", "consent": "on"}  # fmt: skip
@@ -85,3 +86,13 @@ def test_a_residents_report_without_a_category_is_classified_in_the_request(clie
     case = Case.objects.get(channel=Channel.QR, description__contains="油烟直排")
     triage = Triage.objects.get(case=case)
     assert triage.categories[0]["name"] == "环境保护" and triage.unit is not None
+
+
+def test_the_api_gives_the_suggestions_and_only_visible_duplicates(receive, client_for):
+    first = receive()
+    again = receive(*REPEAT)
+    data = client_for("qixian_dispatcher").get(f"/api/v1/cases/{again.pk}/").json()["triage"]
+    assert data["categories"][0]["name"] == "环境保护" and data["unit_name"] == "淇县生态环境局"
+    assert [d["number"] for d in data["duplicates"]] == [first.number]
+    # Another county's staff would not even see the case; a city analyst sees it all.
+    assert client_for("dispatcher_410611").get(f"/api/v1/cases/{again.pk}/").status_code == 404
