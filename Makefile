@@ -70,6 +70,7 @@ bench: install ## run the benchmarks and update docs/benchmarks.md (intake and d
 	$(PY) bench/intake.py --write-docs
 	$(PY) bench/report_page.py --write-docs
 	$(PY) bench/dashboard.py --write-docs
+	$(PY) bench/intel.py --write-docs
 
 clean:
 	rm -rf $(VENV) node_modules build var/static
