@@ -22,7 +22,7 @@ from orgs.models import Sector
 from regions.models import Area
 from regions.services import grids_near
 from triage.models import Triage
-from triage.routing import LOCAL
+from triage.routing import LOCAL, Route, routes
 
 # A lookup scores at most this many reports (the newest): enough for any
 # village's month, and a bound on the time one new case can cost.
@@ -137,10 +137,20 @@ def nearby_open_reports(
     )
 
 
+def current_route(case: Case, triage: Triage | None = None) -> Route:
+    """Where the case should go now: by its category as it stands (a
+    dispatcher may have set or changed it since the case arrived), with the
+    learned router's line as the hint."""
+    triage = triage if triage is not None else Triage.objects.filter(case=case).first()
+    hint = triage.sectors[0]["sector"] if triage is not None and triage.sectors else ""
+    return routes([(case.category, case.area_id, hint)])[0]
+
+
 @dataclass(frozen=True)
 class CaseTriage:
     triage: Triage
     duplicates: list[tuple[Case, dict]]  # the visible candidates with their stored scores
+    route: Route  # where it should go now (the stored suggestion was for its category then)
 
     @property
     def sectors(self) -> list[tuple[str, float]]:
@@ -157,7 +167,11 @@ def triage_for(user, case: Case) -> CaseTriage | None:
         return None
     ids = [d["case"] for d in triage.duplicates]
     visible = {c.pk: c for c in cases_for(user).filter(pk__in=ids)}
-    return CaseTriage(triage, [(visible[d["case"]], d) for d in triage.duplicates if d["case"] in visible])
+    return CaseTriage(
+        triage,
+        [(visible[d["case"]], d) for d in triage.duplicates if d["case"] in visible],
+        current_route(case, triage),
+    )
 
 
 @dataclass(frozen=True)
@@ -197,6 +211,7 @@ class HotRow:
 
 
 HOT_LIMIT = 5000  # cases per run: a district's quarter
+HOT_MIN_REPORTERS = 3  # one or two people are a case, not yet a hot issue
 
 
 def hot_issues_for(user, *, days: int = 90, top: int = 20):
@@ -243,7 +258,7 @@ def hot_issues_for(user, *, days: int = 90, top: int = 20):
     found = [
         HotRow(issue, " · ".join([names.get(issue.key, issue.key), " ".join(issue.words[:3])]).strip(" ·"),
                [by_id[i] for i in issue.items])
-        for issue in hot_issues(items, top=top, now=now)
+        for issue in [i for i in hot_issues(items, now=now) if i.reporters >= HOT_MIN_REPORTERS][:top]
     ]  # fmt: skip
     cache.set(key, found, 600)
     return found

@@ -15,7 +15,7 @@ from intel.duplicates import appeal_text
 from triage import engines
 from triage.models import Override, OverrideField, Triage
 from triage.routing import routes
-from triage.selectors import duplicates_of
+from triage.selectors import current_route, duplicates_of
 
 
 @dataclass
@@ -127,7 +127,9 @@ def note_choice(*, case: Case, field: str, chosen: str, by) -> Override | None:
         if suggested and chosen.startswith(suggested):
             return None
     elif field == OverrideField.UNIT:
-        suggested = str(triage.unit_id or "")
+        # Against the route for the category as it is now, not as the case arrived.
+        route = current_route(case, triage)
+        suggested = str(route.unit.pk) if route.unit else ""
         if suggested == chosen:
             return None
     else:

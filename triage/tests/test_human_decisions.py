@@ -63,8 +63,11 @@ def test_choosing_otherwise_is_recorded_as_training_data(receive, user_named):
         dispatcher,
     )
     assert override.model_version == Triage.objects.get(case=other).model_version
-    # The suggested unit was the housing bureau now; another unit is an override too.
-    suggested = Triage.objects.get(case=other).unit
+    # Accepted as 城乡建设, the suggestion is now its line's bureau (not the
+    # ecology bureau the text suggested on arrival); another unit is an override.
+    suggested = OrgUnit.objects.get(name="淇县住房和城乡建设局")
+    services.dispatch(case=case, by=dispatcher, unit=OrgUnit.objects.get(name="淇县生态环境局"))
+    assert not Override.objects.filter(case=case, field="unit").exists()
     elsewhere = OrgUnit.objects.get(name="淇县城市管理局")
     services.dispatch(case=other, by=dispatcher, unit=elsewhere)
     unit_override = Override.objects.get(case=other, field="unit")
