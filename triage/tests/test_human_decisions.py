@@ -101,3 +101,16 @@ def test_overrides_become_training_examples(receive, user_named):
     services.accept(case=case, by=dispatcher, category=Category.objects.get(code="010201"))
     texts, labels = override_examples()
     assert labels == ["城乡建设"] and "化工厂夜间偷排废气" in texts[0]
+
+
+def test_the_report_command_prints_the_accuracy(receive, user_named):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    dispatcher = user_named("qixian_dispatcher")
+    case = services.accept(case=receive(), by=dispatcher)
+    services.dispatch(case=case, by=dispatcher, unit=OrgUnit.objects.get(name="淇县生态环境局"))
+    out = StringIO()
+    call_command("triage_report", "--user", "qixian_dispatcher", stdout=out)
+    assert "dispatch accuracy: 100.0%" in out.getvalue() and "cases triaged: 1" in out.getvalue()
