@@ -20,14 +20,13 @@ With 36 建言 posts the suggestion class is weak; treat low confidence as
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from intel.classifier import CharNgrams, linear_probabilities
+from intel.classifier import CharNgrams, linear_probabilities, load_linear, save_linear
 
 FORMAT = "changan-appeal-type/1"
 LEARNED = {"投诉/求助": "complaint_or_help", "咨询": "consult", "建言": "suggestion"}
@@ -91,24 +90,12 @@ class AppealTypeClassifier:
         return out
 
     def save(self, path: Path, card: dict) -> None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "wb") as f:
-            np.savez_compressed(
-                f, format=np.array(FORMAT), labels=np.array(self.labels), n_max=np.array(self.ngrams.n_max),
-                keys=self.ngrams.keys, idf=self.ngrams.idf, weights=self.weights, bias=self.bias,
-            )  # fmt: skip
-        path.with_suffix(".json").write_text(json.dumps(card, ensure_ascii=False, indent=2), encoding="utf-8")
+        save_linear(path, FORMAT, self.labels, self.ngrams, self.weights, self.bias, card)
 
     @staticmethod
     def load(path: Path) -> AppealTypeClassifier:
-        with np.load(path, allow_pickle=False) as z:
-            if str(z["format"]) != FORMAT:
-                raise ValueError(f"{path}: not a {FORMAT} file")
-            model = AppealTypeClassifier()
-            model.ngrams = CharNgrams(z["keys"], z["idf"], int(z["n_max"]))
-            model.weights, model.bias = z["weights"], z["bias"]
-            model.labels = [str(s) for s in z["labels"]]
+        model = AppealTypeClassifier()
+        model.labels, model.ngrams, model.weights, model.bias = load_linear(path, FORMAT)
         return model
 
 

@@ -236,32 +236,40 @@ class TextClassifier:
         ]
 
     def save(self, path: Path, card: dict) -> None:
-        """One ``.npz`` of plain arrays (no pickle) and a ``.json`` model card."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "wb") as f:
-            np.savez_compressed(
-                f,
-                format=np.array(FORMAT),
-                labels=np.array(self._labels),
-                n_max=np.array(self.ngrams.n_max),
-                keys=self.ngrams.keys,
-                idf=self.ngrams.idf,
-                weights=self.weights,
-                bias=self.bias,
-            )
-        path.with_suffix(".json").write_text(json.dumps(card, ensure_ascii=False, indent=2), encoding="utf-8")
+        save_linear(path, FORMAT, self._labels, self.ngrams, self.weights, self.bias, card)
 
     @staticmethod
     def load(path: Path) -> TextClassifier:
-        with np.load(path, allow_pickle=False) as z:
-            if str(z["format"]) != FORMAT:
-                raise ValueError(f"{path}: not a {FORMAT} file")
-            model = TextClassifier()
-            model.ngrams = CharNgrams(z["keys"], z["idf"], int(z["n_max"]))
-            model.weights, model.bias = z["weights"], z["bias"]
-            model._labels = [str(s) for s in z["labels"]]
+        model = TextClassifier()
+        model._labels, model.ngrams, model.weights, model.bias = load_linear(path, FORMAT)
         return model
+
+
+def save_linear(path: Path, fmt: str, labels, ngrams: CharNgrams, weights, bias, card: dict) -> None:
+    """A character n-gram linear model as one ``.npz`` of plain arrays (no
+    pickle: loading cannot run code, and any numpy reads it) plus a ``.json``
+    model card beside it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as f:
+        np.savez_compressed(
+            f, format=np.array(fmt), labels=np.array(labels), n_max=np.array(ngrams.n_max),
+            keys=ngrams.keys, idf=ngrams.idf, weights=weights, bias=bias,
+        )  # fmt: skip
+    path.with_suffix(".json").write_text(json.dumps(card, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def load_linear(path: Path, fmt: str) -> tuple[list[str], CharNgrams, np.ndarray, np.ndarray]:
+    """(labels, n-grams, weights, bias) of a file written by ``save_linear``."""
+    with np.load(path, allow_pickle=False) as z:
+        if str(z["format"]) != fmt:
+            raise ValueError(f"{path}: not a {fmt} file")
+        return (
+            [str(s) for s in z["labels"]],
+            CharNgrams(z["keys"], z["idf"], int(z["n_max"])),
+            z["weights"],
+            z["bias"],
+        )
 
 
 class BaselineClassifier:
