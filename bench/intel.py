@@ -92,11 +92,11 @@ def duplicate_figures(n: int, url: str, lookups: int) -> dict:
             :lookups
         ]
     ]
-    duplicates_of(probes[0])  # warm up: the grid locator is built on first use
+    duplicates_of(probes[:1])  # warm up: the grid locator is built on first use
     ours, naive, found = [], [], 0
     for probe in probes:
         started = time.perf_counter()
-        hits = duplicates_of(probe)
+        (hits,) = duplicates_of([probe])
         ours.append(time.perf_counter() - started)
         found += bool(hits)
         started = time.perf_counter()

@@ -88,6 +88,11 @@ class CaseDetailSerializer(CaseSerializer):
             return None
         data = TriageSerializer(found.triage).data
         data["duplicates"] = [d for _, d in found.duplicates]  # only the ones this user may see
+        # Where it should go now, by its category as it stands (what the page offers).
+        unit = found.route.unit
+        data.update(
+            unit=unit.pk if unit else None, unit_name=unit.name if unit else None, route=found.route.reason
+        )
         return data
 
 

@@ -573,7 +573,7 @@ def receive_cases(*, items: Sequence[NewCase], by=None) -> list[Case]:
     ]
     bulk.insert(CaseEvent, events)
     figures.count(zip(cases, events, strict=True))
-    triage.record(cases, classified)
+    triage.record(cases, classified, by=actor)
     for case, event in zip(cases, events, strict=True):
         _tell_reporter(case, event)
     people = _Recipients()

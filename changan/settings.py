@@ -303,5 +303,5 @@ TRIAGE_CONFIDENCE = env.float("TRIAGE_CONFIDENCE", default=0.9)
 DUPLICATE_RADIUS_M = env.int("DUPLICATE_RADIUS_M", default=500)
 DUPLICATE_DAYS = env.int("DUPLICATE_DAYS", default=30)
 # triage.RoutingRule's one-rule-per-place constraint treats NULLs as equal, which
-# PostgreSQL enforces and SQLite cannot; RoutingRule.clean() checks it on both.
+# PostgreSQL 15+ enforces and SQLite cannot; RoutingRule.clean() checks it on both.
 SILENCED_SYSTEM_CHECKS = ["models.W047"]

@@ -71,10 +71,7 @@ def nearby_open_reports(place: Place, *, family: str = "", text: str = "", limit
     duplicate finder's own lookup, so what the resident is typing ranks the
     likeliest "me too" first; with ``family``, only that category family's
     (and unclassified) reports."""
-    found = triage.nearby_open_reports(
-        text=text, lon=place.lon, lat=place.lat, area_code="", family=family, meters=250, days=30, limit=limit
-    )
-    return [s.case for s in found]
+    return triage.nearby_open_reports(text=text, lon=place.lon, lat=place.lat, family=family, limit=limit)
 
 
 def cases_of_verified_phones(digests: set[str], *, limit: int = 50) -> list[Case]:

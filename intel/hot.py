@@ -337,9 +337,18 @@ def hot_issues(
         return []
     n = len(items)
     copy_of = _copy_classes(items, copy_similarity)
-    extracted, spans = _place_keys(
-        [clean(it.title) for it in items], [clean(it.text) for it in items], copy_of
-    )
+    # Names are read only where the place is not known: the platform's own
+    # cases carry their village, and reading names is most of the cost.
+    unknown = [i for i, it in enumerate(items) if not it.place]
+    extracted: list[set[str]] = [set() for _ in items]
+    spans: list[set[str]] = [set() for _ in items]
+    if unknown:
+        found, found_spans = _place_keys(
+            [clean(items[i].title) for i in unknown], [clean(items[i].text) for i in unknown],
+            [copy_of[i] for i in unknown],
+        )  # fmt: skip
+        for i, keys_i, span_i in zip(unknown, found, found_spans, strict=True):
+            extracted[i], spans[i] = keys_i, span_i
     keys = [{clean(it.place)} if it.place else found for it, found in zip(items, extracted, strict=True)]
     # Place words (keys, their qualifiers, a known place) are not matter.
     place_words = [ks | found | span for ks, found, span in zip(keys, extracted, spans, strict=True)]
@@ -363,18 +372,12 @@ def hot_issues(
     # All pairs of one place: within a window the matter may be said in
     # other words (whole message or title); a recurrence after a quiet
     # spell must be the same complaint in one line (title ≥ merge_similarity).
-    pairs: set[tuple[int, int]] = set()
-    for members in postings.values():
-        for a, i in enumerate(members):
-            pairs.update((i, j) for j in members[a + 1 :])
-    left, right = _pairs(pairs)
-    whole, headline = _cosine(full, left, right), _cosine(title, left, right)
-    close = np.abs(seconds[right] - seconds[left]) <= window
-    keep = (close & ((whole >= similarity) | (headline >= title_similarity))) | (headline >= merge_similarity)
+    left, right = _place_links(
+        postings.values(), full, title, seconds, window,
+        similarity=similarity, title_similarity=title_similarity, merge_similarity=merge_similarity,
+    )  # fmt: skip
     copies = _copies(full, unplaced, seconds, window, copy_similarity)
-    component = _components(
-        n, np.concatenate([left[keep], copies[0]]), np.concatenate([right[keep], copies[1]])
-    )
+    component = _components(n, np.concatenate([left, copies[0]]), np.concatenate([right, copies[1]]))
     component = _merge(component, keys, full, title, seconds, window, merge_similarity)
 
     groups: dict[int, list[int]] = defaultdict(list)
@@ -442,6 +445,41 @@ def _pairs(pairs) -> tuple[np.ndarray, np.ndarray]:
     left = np.array([p[0] for p in ordered], dtype=np.int64)
     right = np.array([p[1] for p in ordered], dtype=np.int64)
     return left, right
+
+
+_BLOCK = 1000  # rows per similarity block: bounds memory for a place with thousands of items
+
+
+def _place_links(
+    postings, full, title, seconds, window: float, *, similarity: float, title_similarity: float,
+    merge_similarity: float,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Linked pairs (i < j) among the items of each place, by sparse products
+    of the (L2-normalised) matter vectors a block of rows at a time — not a
+    loop over every pair, which is quadratic in Python for a busy place."""
+    found = []
+    for members in postings:
+        m = np.asarray(members, dtype=np.int64)
+        if len(m) < 2:
+            continue
+        f_all, t_all, sec = full[m], title[m], seconds[m]
+        for start in range(0, len(m), _BLOCK):
+            rows = slice(start, start + _BLOCK)
+            whole = (f_all[rows] @ f_all.T).toarray()
+            headline = (t_all[rows] @ t_all.T).toarray()
+            close = np.abs(sec[rows, None] - sec[None, :]) <= window
+            keep = (close & ((whole >= similarity) | (headline >= title_similarity))) | (
+                headline >= merge_similarity
+            )
+            a, b = np.nonzero(keep)
+            a += start
+            upper = a < b
+            found.append(np.stack([m[a[upper]], m[b[upper]]], axis=1))
+    if not found:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    pairs = np.unique(np.concatenate(found), axis=0)  # an item can sit under two keys
+    pairs.sort(axis=1)
+    return pairs[:, 0], pairs[:, 1]
 
 
 def _copies(full, unplaced: list[int], seconds, window: float, copy_similarity: float):

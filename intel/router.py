@@ -277,7 +277,8 @@ def routing_data(letters: Iterable, *, min_class: int = MIN_CLASS) -> RoutingDat
 class DepartmentRouter:
     """Title + letter → the likeliest lines, with calibrated confidence.
 
-    A thin layer over ``TextClassifier`` (TF-IDF → calibrated linear SVM): with
+    A thin layer over ``TextClassifier`` (character n-grams → NB-SVM + SVM,
+    stacked and calibrated by a logistic regression): with
     ~750 letters over ~12 lines a linear model on sparse n-grams is what the
     data can carry, and the shared classifier already handles the imbalance
     (balanced class weights) and calibration."""

@@ -27,7 +27,11 @@ def _load(name: str, loader: str):
         log.warning("model %s is missing: no %s suggestions", path, name)
         return None
     module, cls = loader.split(":")
-    return getattr(importlib.import_module(module), cls).load(path)
+    try:
+        return getattr(importlib.import_module(module), cls).load(path)
+    except Exception:  # a damaged or foreign file: no suggestions rather than no intake
+        log.exception("model %s cannot be read: no %s suggestions", path, name)
+        return None
 
 
 @functools.cache

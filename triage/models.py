@@ -58,7 +58,6 @@ class Triage(models.Model):
 class RouteTarget(models.TextChoices):
     SECTOR = "sector", _("条线部门（县区分支，无则市直）")
     TOWNSHIP = "township", _("所在乡镇(街道)")
-    VILLAGE = "village", _("所在村(社区)")
     UNIT = "unit", _("指定单位")
 
 

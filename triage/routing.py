@@ -33,11 +33,12 @@ class Router:
         """``area_codes``: the places to be routed (None: anywhere)."""
         rules = RoutingRule.objects.filter(is_active=True).select_related("category", "area", "unit")
         self.rules = list(rules)
-        # Only the units these places could go to: the line departments, and
-        # the places' own township offices and village committees.
-        local = Q(kind__in=(OrgUnitKind.TOWNSHIP_OFFICE, OrgUnitKind.VILLAGE_COMMITTEE))
+        # Only the units these places could go to: the line departments and
+        # the places' own township offices. (Village committees take no
+        # dispatches: they are not handling units.)
+        local = Q(kind=OrgUnitKind.TOWNSHIP_OFFICE)
         if area_codes is not None:
-            local &= Q(area_id__in={c[:9] + "000" for c in area_codes} | set(area_codes))
+            local &= Q(area_id__in={c[:9] + "000" for c in area_codes})
         units = OrgUnit.objects.filter(
             Q(kind__in=(OrgUnitKind.COUNTY_DEPARTMENT, OrgUnitKind.CITY_DEPARTMENT)) | local, is_active=True
         ).only("pk", "name", "kind", "sector", "area_id")
@@ -69,7 +70,8 @@ class Router:
         rule = self.rule_for(category, area_code)
         if rule is not None:
             unit = self._target(rule.target, rule.sector or (category.sector if category else ""), area_code)
-            unit = rule.unit if rule.target == RouteTarget.UNIT else unit
+            if rule.target == RouteTarget.UNIT:
+                unit = rule.unit if rule.unit.is_active else None
             if unit is not None:
                 return Route(unit, f"派单规则：{rule}", rule)
         if category is not None and category.sector:
@@ -92,10 +94,6 @@ class Router:
             return self.by_area_sector.get((county, sector)) or self.by_area_sector.get((city, sector))
         if target == RouteTarget.TOWNSHIP:
             return self.by_area_kind.get((area_code[:9] + "000", OrgUnitKind.TOWNSHIP_OFFICE))
-        if target == RouteTarget.VILLAGE:
-            return self.by_area_kind.get((area_code, OrgUnitKind.VILLAGE_COMMITTEE)) or self._target(
-                RouteTarget.TOWNSHIP, "", area_code
-            )
         return None
 
 

@@ -5,7 +5,9 @@ case, dispatch accuracy and hot issues, each scoped to the user."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import functools
+import operator
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -19,6 +21,7 @@ from changan import clock
 from changan.geo import metres
 from intel import duplicates
 from orgs.models import Sector
+from regions import codes
 from regions.models import Area
 from regions.services import grids_near
 from triage.models import Triage
@@ -31,110 +34,130 @@ MAX_CANDIDATES = 2000
 
 @dataclass(frozen=True)
 class Similar:
-    case: Case
+    pk: int
+    number: str
     score: float  # text similarity 0–1 (0 when there was no text to compare)
     metres: float | None  # None when either report has no point
 
 
-def similar_cases(
-    *,
-    text: str,
-    lon: float | None,
-    lat: float | None,
-    area_code: str,
-    since: dt.datetime,
-    until: dt.datetime | None = None,
-    radius: float | None = None,
-    open_only: bool = False,
-    family: str = "",
-    exclude: Iterable[int] = (),
-    min_score: float | None = None,
-    limit: int = 5,
-) -> list[Similar]:
-    """Reports of the same village or within ``radius`` metres (grids near
-    the point, then the exact distance), received in [since, until], scored
-    by text similarity; most similar first, then nearest. ``min_score``
+@dataclass(frozen=True)
+class Probe:
+    """A report to find similar ones for: its text, place and time window.
+    ``before`` (a case id) keeps reports received at ``until`` itself only
+    when their id is lower — cases of one intake batch share a time."""
+
+    text: str
+    lon: float | None
+    lat: float | None
+    area_code: str
+    since: dt.datetime
+    until: dt.datetime | None = None
+    before: int | None = None
+
+
+def _place(probe: Probe, radius: float) -> tuple[Q, str, list[str]]:
+    """The query for the probe's neighbourhood, its area prefix and nearby grids:
+    the same village (or, for a case filed only at a township or county, the
+    whole of it), and the grids within ``radius`` of its point."""
+    prefix = codes.prefix_of(probe.area_code) if probe.area_code else ""
+    place = Q()
+    if prefix:
+        village = len(prefix) == len(probe.area_code)
+        place = Q(area_id=probe.area_code) if village else Q(area__code__startswith=prefix)
+    located = probe.lon is not None and probe.lat is not None
+    grids = grids_near(probe.lon, probe.lat, radius) if located else []
+    if grids:
+        place |= Q(grid_id__in=grids)
+    return place, prefix, grids
+
+
+def similar_reports(
+    probes: Sequence[Probe], *, radius: float | None = None, open_only: bool = False, family: str = "",
+    min_score: float | None = None, limit: int = 5,
+) -> list[list[Similar]]:  # fmt: skip
+    """For each probe, the reports of its neighbourhood (see ``_place``) in
+    its window, scored on the fingerprints stored with them; most similar
+    first, then nearest. One query for the whole batch. ``min_score``
     defaults to the duplicate threshold; 0 keeps every nearby report."""
     radius = settings.DUPLICATE_RADIUS_M if radius is None else radius
     min_score = duplicates.DUPLICATE_THRESHOLD if min_score is None else min_score
-    place = Q(area_id=area_code) if area_code else Q()
-    if lon is not None and lat is not None:
-        place |= Q(grid_id__in=grids_near(lon, lat, radius))
-    if not place:
-        return []
-    rows = Case.objects.filter(place, received_at__gte=since).exclude(pk__in=list(exclude))
-    if until is not None:
-        rows = rows.filter(received_at__lte=until)
+    places = [_place(p, radius) for p in probes]
+    wanted = [q for q, _, _ in places if q]
+    if not wanted:
+        return [[] for _ in probes]
+    rows = Case.objects.filter(
+        functools.reduce(operator.or_, wanted),
+        received_at__gte=min(p.since for p in probes),
+    )
+    if all(p.until is not None for p in probes):
+        rows = rows.filter(received_at__lte=max(p.until for p in probes))
     rows = rows.filter(status__in=OPEN_STATUSES) if open_only else rows.exclude(status=Status.REJECTED)
     if family:
         # Reports nobody has classified yet may be the same thing too.
         rows = rows.filter(Q(category__code__startswith=family) | Q(category=None))
-    candidates = list(
-        rows.only(
-            "pk", "number", "title", "fingerprint", "lon", "lat", "status", "received_at", "area_id"
-        ).order_by("-received_at")[:MAX_CANDIDATES]
-    )
-    if not candidates:
+    fields = ("pk", "number", "fingerprint", "lon", "lat", "area_id", "grid_id", "received_at")
+    found = list(rows.order_by("-received_at", "-pk").values_list(*fields)[: MAX_CANDIDATES * len(probes)])
+    return [_best(p, place, found, radius, min_score, limit) for p, place in zip(probes, places, strict=True)]
+
+
+def _best(
+    probe: Probe, place: tuple, rows: list[tuple], radius: float, min_score: float, limit: int
+) -> list[Similar]:
+    _, prefix, grids = place
+    near = set(grids)
+    mine = [
+        r for r in rows
+        if (r[6] in near or (prefix and r[5].startswith(prefix)))
+        and r[7] >= probe.since
+        and (probe.until is None or r[7] < probe.until
+             or (r[7] == probe.until and (probe.before is None or r[0] < probe.before)))
+    ][:MAX_CANDIDATES]  # fmt: skip
+    if not mine:
         return []
-    scores = (
-        duplicates.similarity_to(duplicates.fingerprint(text), [c.fingerprint for c in candidates])
-        if text.strip()
-        else [0.0] * len(candidates)
-    )
-    found = []
-    for case, score in zip(candidates, scores, strict=True):
+    text = probe.text.strip()
+    scores = duplicates.similarity_to(duplicates.fingerprint(text), [r[2] for r in mine]) if text else None
+    out = []
+    for k, (pk, number, _fp, lon, lat, area_id, _grid, _at) in enumerate(mine):
+        score = float(scores[k]) if scores is not None else 0.0
         distance = None
-        if lon is not None and lat is not None and case.lon is not None and case.lat is not None:
-            distance = metres(lon, lat, case.lon, case.lat)
-            if distance > radius and case.area_id != area_code:
+        if probe.lon is not None and probe.lat is not None and lon is not None and lat is not None:
+            distance = metres(probe.lon, probe.lat, lon, lat)
+            if distance > radius and not (prefix and area_id.startswith(prefix)):
                 continue
         if score >= min_score:
-            found.append(Similar(case, float(score), distance))
-    found.sort(key=lambda s: (-s.score, s.metres if s.metres is not None else radius, -s.case.pk))
-    return found[:limit]
+            out.append(Similar(pk, number, score, distance))
+    out.sort(key=lambda s: (-s.score, s.metres if s.metres is not None else radius, -s.pk))
+    return out[:limit]
 
 
-def duplicates_of(case: Case, *, limit: int = 5) -> list[Similar]:
-    """Likely duplicates of a new case among the reports before it."""
-    return similar_cases(
-        text=duplicates.appeal_text(case.title, case.description),
-        lon=case.lon,
-        lat=case.lat,
-        area_code=case.area_id,
-        since=case.received_at - dt.timedelta(days=settings.DUPLICATE_DAYS),
-        until=case.received_at,
-        exclude=[case.pk] if case.pk else [],
-        limit=limit,
-    )
+def probe_of(case: Case) -> Probe:
+    """A new case as a probe: the reports of the last weeks before it."""
+    return Probe(
+        text=duplicates.appeal_text(case.title, case.description), lon=case.lon, lat=case.lat,
+        area_code=case.area_id, since=case.received_at - dt.timedelta(days=settings.DUPLICATE_DAYS),
+        until=case.received_at, before=case.pk,
+    )  # fmt: skip
+
+
+def duplicates_of(cases: Sequence[Case], *, limit: int = 5) -> list[list[Similar]]:
+    """Likely duplicates of new cases among the reports before each."""
+    return similar_reports([probe_of(c) for c in cases], limit=limit)
 
 
 def nearby_open_reports(
-    *,
-    text: str,
-    lon: float | None,
-    lat: float | None,
-    area_code: str,
-    family: str = "",
-    meters: float = 250,
-    days: int = 30,
+    *, text: str, lon: float | None, lat: float | None, family: str = "", meters: float = 250, days: int = 30,
     limit: int = 5,
-) -> list[Similar]:
-    """我也遇到: open reports near the resident, the ones most like what they
-    typed first (nearest first before they type)."""
+) -> list[Case]:  # fmt: skip
+    """我也遇到: open reports within ``meters`` of the resident, the ones most
+    like what they typed first (nearest first before they type)."""
     if lon is None or lat is None:
         return []
-    return similar_cases(
-        text=text,
-        lon=lon,
-        lat=lat,
-        area_code="",
-        since=clock.now() - dt.timedelta(days=days),
-        radius=meters,
-        open_only=True,
-        family=family,
-        min_score=0,
-        limit=limit,
+    probe = Probe(text=text, lon=lon, lat=lat, area_code="", since=clock.now() - dt.timedelta(days=days))
+    (found,) = similar_reports(
+        [probe], radius=meters, open_only=True, family=family, min_score=0, limit=limit
     )
+    cases = Case.objects.select_related("category").in_bulk([s.pk for s in found])
+    return [cases[s.pk] for s in found]
 
 
 def current_route(case: Case, triage: Triage | None = None) -> Route:
@@ -210,6 +233,12 @@ class HotRow:
     cases: list[Case]
 
 
+@dataclass(frozen=True)
+class HotIssues:
+    rows: list[HotRow]
+    truncated: bool  # only the newest HOT_LIMIT cases of the window were read
+
+
 HOT_LIMIT = 5000  # cases per run: a district's quarter
 HOT_MIN_REPORTERS = 3  # one or two people are a case, not yet a hot issue
 
@@ -260,8 +289,9 @@ def hot_issues_for(user, *, days: int = 90, top: int = 20):
                [by_id[i] for i in issue.items])
         for issue in [i for i in hot_issues(items, now=now) if i.reporters >= HOT_MIN_REPORTERS][:top]
     ]  # fmt: skip
-    cache.set(key, found, 600)
-    return found
+    result = HotIssues(found, len(rows) == HOT_LIMIT)
+    cache.set(key, result, 600)
+    return result
 
 
 def override_examples() -> tuple[list[str], list[str]]:

@@ -5,10 +5,12 @@ suggestion), ``note_choice`` when a person decides otherwise."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import transaction
 
 from cases.models import Case, Category
 from intel.duplicates import appeal_text
@@ -16,6 +18,8 @@ from triage import engines
 from triage.models import Override, OverrideField, Triage
 from triage.routing import routes
 from triage.selectors import current_route, duplicates_of
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -29,6 +33,7 @@ class Classified:
     sectors: list[dict] = field(default_factory=list)
     prefilled: list[str] = field(default_factory=list)
     needs_human: bool = False
+    families: frozenset[str] = frozenset()  # the first-level codes the model can suggest
 
 
 def _level_one() -> dict[str, Category]:
@@ -41,6 +46,14 @@ def classify(cases: Sequence[Case]) -> list[Classified]:
     the suggestion when the model is confident enough, and otherwise waits
     for a dispatcher (人工研判); a blank appeal type is filled the same way.
     What a person already chose is never replaced."""
+    try:
+        return _classify(cases)
+    except Exception:  # the intelligence must never cost a resident their report
+        log.exception("classifying %d new cases failed; they are received unclassified", len(cases))
+        return [Classified(needs_human=c.category_id is None) for c in cases]
+
+
+def _classify(cases: Sequence[Case]) -> list[Classified]:
     texts = [appeal_text(c.title, c.description) for c in cases]
     out = [Classified() for _ in cases]
     if not cases:
@@ -48,6 +61,7 @@ def classify(cases: Sequence[Case]) -> list[Classified]:
     threshold = settings.TRIAGE_CONFIDENCE
     if (model := engines.category_model()) is not None:
         known = _level_one()
+        families = frozenset(known[label].code for label in model.labels if label in known)
         for case, result, top in zip(cases, out, model.suggest(texts, top=3), strict=True):
             result.categories = [
                 {
@@ -58,6 +72,7 @@ def classify(cases: Sequence[Case]) -> list[Classified]:
                 for s in top
             ]
             result.confidence = round(top[0].confidence, 4) if top else 0.0
+            result.families = families
             if case.category_id is None:
                 best = known.get(top[0].label) if top else None
                 if best is not None and result.confidence >= threshold:
@@ -65,6 +80,9 @@ def classify(cases: Sequence[Case]) -> list[Classified]:
                     result.prefilled.append("category")
                 else:
                     result.needs_human = True
+    else:  # no model: every unclassified case waits for a person
+        for case, result in zip(cases, out, strict=True):
+            result.needs_human = case.category_id is None
     if (model := engines.appeal_type_model()) is not None:
         for case, result, best in zip(cases, out, model.predict(texts), strict=True):
             result.appeal_type, result.appeal_type_confidence = best.code, round(best.confidence, 4)
@@ -77,26 +95,34 @@ def classify(cases: Sequence[Case]) -> list[Classified]:
     return out
 
 
-def record(cases: Sequence[Case], classified: Sequence[Classified]) -> list[Triage]:
-    """Route each written case, look for its duplicates and keep what was
-    suggested (``Triage``)."""
+def record(cases: Sequence[Case], classified: Sequence[Classified], *, by=None) -> list[Triage]:
+    """Route each written case, look for its duplicates (one query for the
+    batch) and keep what was suggested (``Triage``). A category the person
+    registering the case chose against the suggestion is an override too.
+    A failure here is logged and the cases are kept without triage: the
+    intelligence must never cost a resident their report."""
+    try:
+        with transaction.atomic():  # a savepoint: the cases stay if this fails
+            return _record(cases, classified, by)
+    except Exception:
+        log.exception("triage of %d new cases failed; they are received without it", len(cases))
+        return []
+
+
+def _record(cases: Sequence[Case], classified: Sequence[Classified], by) -> list[Triage]:
     found = routes(
         [
             (c.category, c.area_id, r.sectors[0]["sector"] if r.sectors else "")
             for c, r in zip(cases, classified, strict=True)
         ]
     )
-    rows = []
-    for case, result, route in zip(cases, classified, found, strict=True):
+    rows, overrides = [], []
+    for case, result, route, similar in zip(cases, classified, found, duplicates_of(cases), strict=True):
         duplicates = [
-            {
-                "case": s.case.pk,
-                "number": s.case.number,
-                "score": round(s.score, 3),
-                "metres": None if s.metres is None else round(s.metres),
-            }
-            for s in duplicates_of(case)
-        ]
+            {"case": s.pk, "number": s.number, "score": round(s.score, 3),
+             "metres": None if s.metres is None else round(s.metres)}
+            for s in similar
+        ]  # fmt: skip
         rows.append(
             Triage(
                 case=case,
@@ -113,6 +139,16 @@ def record(cases: Sequence[Case], classified: Sequence[Classified]) -> list[Tria
                 duplicates=duplicates,
             )
         )
+        suggested = result.categories[0]["code"] if result.categories else ""
+        chosen = case.category_id or ""
+        # Only a class the model knows can be chosen against it (not, say, a grid event's).
+        known = chosen[:2] in result.families
+        if known and "category" not in result.prefilled and suggested and not chosen.startswith(suggested):
+            overrides.append(
+                Override(case=case, field=OverrideField.CATEGORY, suggested=suggested, chosen=chosen,
+                         model_version=engines.version(), by=by if getattr(by, "pk", None) else None)
+            )  # fmt: skip
+    Override.objects.bulk_create(overrides)
     return Triage.objects.bulk_create(rows)
 
 
@@ -123,8 +159,9 @@ def note_choice(*, case: Case, field: str, chosen: str, by) -> Override | None:
         return None
     if field == OverrideField.CATEGORY:
         suggested = triage.categories[0]["code"] if triage.categories else ""
-        # The model suggests a first-level class: choosing one of its children agrees with it.
-        if suggested and chosen.startswith(suggested):
+        # The model suggests a first-level class: choosing one of its children
+        # agrees with it; without a suggestion there is nothing to override.
+        if not suggested or chosen.startswith(suggested):
             return None
     elif field == OverrideField.UNIT:
         # Against the route for the category as it is now, not as the case arrived.

@@ -35,7 +35,8 @@ def hot_issues(request: HttpRequest) -> HttpResponse:
         return render(request, "triage/hot.html", context, status=400)
     since = clock.now() - dt.timedelta(days=days)
     context = {
-        "issues": selectors.hot_issues_for(request.user, days=days),
+        "hot": selectors.hot_issues_for(request.user, days=days),
+        "limit": selectors.HOT_LIMIT,
         "accuracy": selectors.dispatch_accuracy(request.user, since=since),
         "windows": WINDOWS,
         "days": days,

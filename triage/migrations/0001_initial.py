@@ -75,7 +75,6 @@ class Migration(migrations.Migration):
                         choices=[
                             ("sector", "条线部门（县区分支，无则市直）"),
                             ("township", "所在乡镇(街道)"),
-                            ("village", "所在村(社区)"),
                             ("unit", "指定单位"),
                         ],
                         max_length=12,

@@ -54,7 +54,7 @@ def test_the_most_specific_rule_wins(qixian_villages):
     RoutingRule.objects.create(
         category_id="0102", area_id=village.code[:9] + "000", target=RouteTarget.TOWNSHIP, note="镇里自己办"
     )
-    RoutingRule.objects.create(category_id="01", target=RouteTarget.VILLAGE)
+    RoutingRule.objects.create(category_id="01", target=RouteTarget.SECTOR, sector="natural_resources")
     # The township rule for the village's own township…
     here = route("010201", village.code)
     assert here.unit.kind == OrgUnitKind.TOWNSHIP_OFFICE and here.unit.area_id == village.code[:9] + "000"
@@ -62,15 +62,16 @@ def test_the_most_specific_rule_wins(qixian_villages):
     # …the city-wide rule for the category elsewhere…
     assert route("010201", other.code).unit == OrgUnit.objects.get(name="淇县城市管理局")
     # …and the broader category rule for its other children.
-    elsewhere = route("010302", other.code)
-    assert elsewhere.unit.kind == OrgUnitKind.VILLAGE_COMMITTEE and elsewhere.unit.area_id == other.code
+    assert route("010302", other.code).unit == OrgUnit.objects.get(name="淇县自然资源和规划局")
 
 
-def test_a_rule_can_name_one_unit(qixian_villages):
+def test_a_rule_can_name_one_unit_while_it_is_active(qixian_villages):
     village, _ = qixian_villages
     unit = OrgUnit.objects.get(name="鹤壁市生态环境局")
     RoutingRule.objects.create(category_id="04", target=RouteTarget.UNIT, unit=unit)
     assert route("0402", village.code).unit == unit
+    OrgUnit.objects.filter(pk=unit.pk).update(is_active=False)
+    assert route("0402", village.code).unit == OrgUnit.objects.get(name="淇县生态环境局")
 
 
 def test_the_learned_line_decides_only_when_nothing_else_does(qixian_villages):

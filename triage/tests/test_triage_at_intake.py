@@ -96,3 +96,55 @@ def test_the_api_gives_the_suggestions_and_only_visible_duplicates(receive, clie
     assert [d["number"] for d in data["duplicates"]] == [first.number]
     # Another county's staff would not even see the case; a city analyst sees it all.
     assert client_for("dispatcher_410611").get(f"/api/v1/cases/{again.pk}/").status_code == 404
+
+
+def test_duplicates_the_viewer_may_not_see_are_left_out(receive, client_for):
+    first = receive()
+    again = receive(*REPEAT)
+    elsewhere = services.receive_case(  # another county's case: not the 淇县 dispatcher's to see
+        by=None, title="别处", description="别处的案件", channel=Channel.QR, area_code="410611101001"
+    )
+    triage = Triage.objects.get(case=again)
+    triage.duplicates.append({"case": elsewhere.pk, "number": elsewhere.number, "score": 0.9, "metres": 10})
+    triage.save()
+    data = client_for("qixian_dispatcher").get(f"/api/v1/cases/{again.pk}/").json()["triage"]
+    assert [d["number"] for d in data["duplicates"]] == [first.number]
+    page = client_for("qixian_dispatcher").get(f"/cases/{again.pk}/").content.decode()
+    assert elsewhere.number not in page
+
+
+def test_one_batch_does_not_offer_a_case_its_later_twin(user_named):
+    from cases.services import NewCase
+
+    item = NewCase(title=FUMES[0], description=FUMES[1], channel=Channel.HOTLINE, area_code="410622001001")
+    one, two = services.receive_cases(items=[item, item], by=user_named("qixian_dispatcher"))
+    assert Triage.objects.get(case=one).duplicates == []
+    assert [d["case"] for d in Triage.objects.get(case=two).duplicates] == [one.pk]
+
+
+def test_an_operators_category_against_the_model_is_an_override(receive, user_named):
+    from triage.models import Override
+
+    case = receive(category=Category.objects.get(code="010201"))
+    (override,) = Override.objects.filter(case=case)
+    assert (override.suggested, override.chosen, override.by) == (
+        "04",
+        "010201",
+        user_named("qixian_dispatcher"),
+    )
+
+
+def test_without_a_model_file_cases_are_still_received(receive, settings):
+    from triage import engines
+
+    settings.TRIAGE_MODEL_VERSION = "missing"
+    for load in (engines.category_model, engines.appeal_type_model, engines.router_model):
+        load.cache_clear()
+    try:
+        case = receive()
+        triage = Triage.objects.get(case=case)
+        assert triage.categories == [] and triage.needs_human and case.category_id is None
+        assert triage.unit is not None  # routing needs no model: the township office
+    finally:
+        for load in (engines.category_model, engines.appeal_type_model, engines.router_model):
+            load.cache_clear()

@@ -74,8 +74,8 @@ class Command(BaseCommand):
         router = DepartmentRouter(seed=seed).fit(prepared, data.labels)
         path = MODELS / f"router-{options['model_version']}{MODEL_SUFFIX}"
         card = {
-            "model": "intel.router.DepartmentRouter: intel.classifier.TextClassifier (word 1–2 + char 1–3 "
-            "TF-IDF → linear SVM, balanced class weights, sigmoid-calibrated)",
+            "model": "intel.router.DepartmentRouter: intel.classifier.TextClassifier (character 1–3-gram "
+            "TF-IDF → NB-SVM + linear SVM, stacked and calibrated by a logistic regression)",
             "task": "department line (orgs.models.Sector code, 'local' = the county/township government, "
             "'other' = a unit outside the platform's lines) of a citizen letter, from title + text; "
             "a second routing signal next to the category × place rules",
