@@ -302,6 +302,8 @@ TRIAGE_CONFIDENCE = env.float("TRIAGE_CONFIDENCE", default=0.9)
 # Candidate duplicates: reports of the same village or within this distance, this many days back.
 DUPLICATE_RADIUS_M = env.int("DUPLICATE_RADIUS_M", default=500)
 DUPLICATE_DAYS = env.int("DUPLICATE_DAYS", default=30)
+# Intake batches larger than this (imports) leave the duplicate check to the worker.
+DUPLICATE_INLINE_BATCH = env.int("DUPLICATE_INLINE_BATCH", default=50)
 # triage.RoutingRule's one-rule-per-place constraint treats NULLs as equal, which
 # PostgreSQL 15+ enforces and SQLite cannot; RoutingRule.clean() checks it on both.
 SILENCED_SYSTEM_CHECKS = ["models.W047"]

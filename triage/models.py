@@ -42,13 +42,18 @@ class Triage(models.Model):
     sectors = models.JSONField(_("部门路由建议"), default=list)
     # [{"case": id, "number": …, "score": 0.8, "metres": 120}] most similar first
     duplicates = models.JSONField(_("疑似重复"), default=list)
+    # A large intake batch (an import) leaves the duplicate check to the worker.
+    duplicates_checked = models.BooleanField(_("已查重"), default=True)
     created_at = models.DateTimeField(_("研判时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("智能研判")
         verbose_name_plural = _("智能研判")
         indexes = [
-            models.Index(fields=["case"], condition=models.Q(needs_human=True), name="triage_needs_human")
+            models.Index(fields=["case"], condition=models.Q(needs_human=True), name="triage_needs_human"),
+            models.Index(
+                fields=["case"], condition=models.Q(duplicates_checked=False), name="triage_to_check"
+            ),
         ]
 
     def __str__(self) -> str:

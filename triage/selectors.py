@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import operator
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,6 +31,9 @@ from triage.routing import LOCAL, Route, routes
 # A lookup scores at most this many reports (the newest): enough for any
 # village's month, and a bound on the time one new case can cost.
 MAX_CANDIDATES = 2000
+# One intake batch reads at most this many (the newest): a bound on its cost
+# when thousands of reports crowd one neighbourhood in a month.
+MAX_BATCH_CANDIDATES = 20_000
 
 
 @dataclass(frozen=True)
@@ -96,21 +100,36 @@ def similar_reports(
         # Reports nobody has classified yet may be the same thing too.
         rows = rows.filter(Q(category__code__startswith=family) | Q(category=None))
     fields = ("pk", "number", "fingerprint", "lon", "lat", "area_id", "grid_id", "received_at")
-    found = list(rows.order_by("-received_at", "-pk").values_list(*fields)[: MAX_CANDIDATES * len(probes)])
-    return [_best(p, place, found, radius, min_score, limit) for p, place in zip(probes, places, strict=True)]
+    cap = min(MAX_CANDIDATES * len(probes), MAX_BATCH_CANDIDATES)
+    found = list(rows.order_by("-received_at", "-pk").values_list(*fields)[:cap])
+    by_grid: dict[str, list[int]] = defaultdict(list)
+    by_area: dict[str, list[int]] = defaultdict(list)
+    for k, row in enumerate(found):
+        by_grid[row[6]].append(k)
+        by_area[row[5]].append(k)
+    return [
+        _best(p, place, found, by_grid, by_area, radius, min_score, limit)
+        for p, place in zip(probes, places, strict=True)
+    ]
 
 
-def _best(
-    probe: Probe, place: tuple, rows: list[tuple], radius: float, min_score: float, limit: int
-) -> list[Similar]:
+def _best(probe: Probe, place: tuple, rows: list[tuple], by_grid: dict, by_area: dict, radius: float,
+          min_score: float, limit: int) -> list[Similar]:  # fmt: skip
     _, prefix, grids = place
-    near = set(grids)
+    near: set[int] = set()
+    for grid in grids:
+        near.update(by_grid.get(grid, ()))
+    if len(prefix) == 12:
+        near.update(by_area.get(prefix, ()))
+    elif prefix:
+        for area, ks in by_area.items():
+            if area.startswith(prefix):
+                near.update(ks)
     mine = [
-        r for r in rows
-        if (r[6] in near or (prefix and r[5].startswith(prefix)))
-        and r[7] >= probe.since
-        and (probe.until is None or r[7] < probe.until
-             or (r[7] == probe.until and (probe.before is None or r[0] < probe.before)))
+        rows[k] for k in sorted(near)  # the rows are newest first
+        if rows[k][7] >= probe.since
+        and (probe.until is None or rows[k][7] < probe.until
+             or (rows[k][7] == probe.until and (probe.before is None or rows[k][0] < probe.before)))
     ][:MAX_CANDIDATES]  # fmt: skip
     if not mine:
         return []

@@ -116,13 +116,12 @@ def _record(cases: Sequence[Case], classified: Sequence[Classified], by) -> list
             for c, r in zip(cases, classified, strict=True)
         ]
     )
+    # A request (a resident, an operator, a grid worker) gets its duplicates
+    # at once; a large import leaves them to the worker (check_duplicates).
+    inline = len(cases) <= settings.DUPLICATE_INLINE_BATCH
+    similar = duplicates_of(cases) if inline else [[] for _ in cases]
     rows, overrides = [], []
-    for case, result, route, similar in zip(cases, classified, found, duplicates_of(cases), strict=True):
-        duplicates = [
-            {"case": s.pk, "number": s.number, "score": round(s.score, 3),
-             "metres": None if s.metres is None else round(s.metres)}
-            for s in similar
-        ]  # fmt: skip
+    for case, result, route, found_similar in zip(cases, classified, found, similar, strict=True):
         rows.append(
             Triage(
                 case=case,
@@ -136,7 +135,8 @@ def _record(cases: Sequence[Case], classified: Sequence[Classified], by) -> list
                 unit=route.unit,
                 route=route.reason[:200],
                 sectors=result.sectors,
-                duplicates=duplicates,
+                duplicates=_stored(found_similar),
+                duplicates_checked=inline,
             )
         )
         suggested = result.categories[0]["code"] if result.categories else ""
@@ -150,6 +150,31 @@ def _record(cases: Sequence[Case], classified: Sequence[Classified], by) -> list
             )  # fmt: skip
     Override.objects.bulk_create(overrides)
     return Triage.objects.bulk_create(rows)
+
+
+def _stored(similar) -> list[dict]:
+    return [
+        {"case": s.pk, "number": s.number, "score": round(s.score, 3),
+         "metres": None if s.metres is None else round(s.metres)}
+        for s in similar
+    ]  # fmt: skip
+
+
+def check_duplicates(*, batch: int = 500) -> int:
+    """The worker's step: look for duplicates of imported cases (one query
+    per batch); returns how many were checked. Safe to run in several
+    workers at once (rows are locked, SKIP LOCKED)."""
+    with transaction.atomic():
+        rows = list(
+            Triage.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(duplicates_checked=False)
+            .select_related("case")
+            .order_by("case_id")[:batch]
+        )
+        for row, found in zip(rows, duplicates_of([r.case for r in rows]), strict=True):
+            row.duplicates, row.duplicates_checked = _stored(found), True
+        Triage.objects.bulk_update(rows, ["duplicates", "duplicates_checked"])
+    return len(rows)
 
 
 def note_choice(*, case: Case, field: str, chosen: str, by) -> Override | None:

@@ -148,3 +148,25 @@ def test_without_a_model_file_cases_are_still_received(receive, settings):
     finally:
         for load in (engines.category_model, engines.appeal_type_model, engines.router_model):
             load.cache_clear()
+
+
+def test_an_import_leaves_duplicates_to_the_worker(user_named, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from cases.services import NewCase
+
+    settings.DUPLICATE_INLINE_BATCH = 2
+    item = NewCase(title=FUMES[0], description=FUMES[1], channel=Channel.HOTLINE, area_code="410622001001")
+    cases = services.receive_cases(items=[item] * 3, by=user_named("qixian_dispatcher"))
+    rows = Triage.objects.filter(case__in=cases).order_by("case_id")
+    assert [r.duplicates_checked for r in rows] == [False] * 3 and rows[0].categories  # classified at once
+    call_command("run_worker", "--once", stdout=StringIO())
+    rows = Triage.objects.filter(case__in=cases).order_by("case_id")
+    assert all(r.duplicates_checked for r in rows)
+    assert [[d["case"] for d in r.duplicates] for r in rows] == [
+        [],
+        [cases[0].pk],
+        [cases[1].pk, cases[0].pk],
+    ]

@@ -8,6 +8,7 @@ from django.db import DatabaseError, close_old_connections, connection
 from cases.services import sweep_timers
 from intake.services import purge_expired
 from notify.services import deliver_due
+from triage.services import check_duplicates
 
 log = logging.getLogger("changan.worker")
 
@@ -39,6 +40,7 @@ class Command(BaseCommand):
                 timers = sweep_timers()
                 sent = deliver_due()
                 purge_expired()
+                check_duplicates()
             except DatabaseError as exc:
                 # A lost connection or a deadlock victim: the transaction rolled
                 # back, nothing was half done; log it and try again next pass.
