@@ -255,8 +255,9 @@ def report_text(r: dict) -> str:
             "",
             "| intake path | cases/s | × bare INSERT |",
             "|---|---:|---:|",
-            f"| `receive_cases` (validate, locate, number, case + event + response deadline + "
-            f"inbox row + SMS delivery) | {r['service_cps']:,.0f} | {ratio:.2f} |",
+            "| `receive_cases` (validate, locate, number, classify + route + look for duplicates, case + "
+            "event + triage record + response deadline + inbox row + SMS delivery) "
+            f"| {r['service_cps']:,.0f} | {ratio:.2f} |",
             f"| bare psycopg `executemany` INSERT of the same rows | {r['bare_cps']:,.0f} | 1.00 |",
             "",
             "| worker sweep | seconds |",
