@@ -219,16 +219,14 @@ class TextClassifier:
     def labels(self) -> list[str]:
         return list(self._labels)
 
-    def _probabilities(self, texts: list[str]) -> np.ndarray:
-        return linear_probabilities(self.ngrams, self.weights, self.bias, texts)
-
-    def probabilities(self, prepared: Sequence[str]) -> np.ndarray:
-        return self._probabilities(list(prepared))
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """Class probabilities (of ``labels``) for prepared or raw texts alike."""
+        return linear_probabilities(self.ngrams, self.weights, self.bias, list(texts))
 
     def suggest(self, texts: Sequence[str], *, top: int = 3) -> list[list[Suggestion]]:
         """The ``top`` likeliest labels of each raw text, with calibrated confidence.
         Raw text goes straight to the character n-grams (no jieba)."""
-        probs = self._probabilities(list(texts))
+        probs = self.probabilities(texts)
         order = np.argsort(-probs, axis=1, kind="stable")[:, :top]
         return [
             [Suggestion(self._labels[j], float(row[j])) for j in idx]

@@ -40,7 +40,6 @@ OTHER = "other"
 # a class needs a couple of examples in each of 5 folds and in each of the
 # classifier's 3 calibration folds, or its scores are noise.
 MIN_CLASS = 10
-MODEL_SUFFIX = ".npz"  # what TextClassifier.save writes: plain arrays, no pickle
 
 COUNTIES = ("商州区", "洛南县", "丹凤县", "商南县", "山阳县", "镇安县", "柞水县")
 

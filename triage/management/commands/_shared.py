@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from django.conf import settings
@@ -16,3 +17,14 @@ def shared_data(path: str | None) -> Path:
             "pass --data DIR"
         )
     return root
+
+
+def add_training_arguments(parser, *, trains: bool = True) -> None:
+    """The options every training and evaluation command shares."""
+    parser.add_argument("--data", help="../shared/data 目录 / the shared data directory")
+    parser.add_argument("--seed", type=int, default=2026, help="随机种子 / random seed")
+    parser.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
+    if trains:
+        parser.add_argument("--model-version", default=dt.date.today().strftime("%Y%m%d"),
+                            help="模型版本 / model version, e.g. 2026.11")  # fmt: skip
+        parser.add_argument("--skip-evaluation", action="store_true", help="不做分组交叉验证 / no grouped CV")

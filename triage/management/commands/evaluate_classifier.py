@@ -6,7 +6,7 @@ from tqdm import tqdm
 
 from intel.classifier import TextClassifier, baseline, coverage_table, evaluate, recommend_threshold
 from intel.data import teddy_messages
-from triage.management.commands._shared import shared_data
+from triage.management.commands._shared import add_training_arguments, shared_data
 
 
 class Command(BaseCommand):
@@ -18,13 +18,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--data", help="../shared/data 目录 / the shared data directory")
+        add_training_arguments(parser, trains=False)
         parser.add_argument("--folds", type=int, default=5, help="折数 / number of folds")
-        parser.add_argument("--seed", type=int, default=2026, help="随机种子 / random seed")
         parser.add_argument(
             "--baseline", action="store_true", help="同时评估基线 / also evaluate the baseline"
         )
-        parser.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
 
     def handle(self, *args, **options):
         texts, labels = teddy_messages(shared_data(options["data"]))

@@ -5,17 +5,15 @@ import datetime as dt
 import time
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from intel.appeal_type import HELP_CUES, LEARNED, REPORT_CUES, AppealTypeClassifier, evaluate_appeal_type
 from intel.classifier import TextClassifier, coverage_table, evaluate, recommend_threshold
 from intel.data import TEDDY, ZHEJIANG, teddy_messages, zhejiang_posts
-from triage.management.commands._shared import shared_data
+from triage.engines import model_path
+from triage.management.commands._shared import add_training_arguments, shared_data
 from triage.selectors import override_examples
-
-MODELS = Path(settings.BASE_DIR) / "intel" / "models"
 
 
 class Command(BaseCommand):
@@ -27,17 +25,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--data", help="../shared/data 目录 / the shared data directory")
-        parser.add_argument("--seed", type=int, default=2026, help="随机种子 / random seed")
-        parser.add_argument("--model-version", default=dt.date.today().strftime("%Y%m%d"),
-                            help="模型版本 / model version, e.g. 2026.11")  # fmt: skip
-        parser.add_argument("--skip-evaluation", action="store_true", help="不做分组交叉验证 / no grouped CV")
+        add_training_arguments(parser)
         parser.add_argument(
             "--with-overrides",
             action="store_true",
             help="加入调度员改判的分类作为训练数据 / add categories dispatchers chose against the suggestion",
         )
-        parser.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
 
     def handle(self, *args, **options):
         root, seed, version = shared_data(options["data"]), options["seed"], options["model_version"]
@@ -70,7 +63,7 @@ class Command(BaseCommand):
             self.stdout.write(f"+ {len(pairs):,} dispatcher overrides (of {len(extra_texts):,})")
         started = time.monotonic()
         model = TextClassifier(seed=seed).fit(prepared, labels)
-        path = MODELS / f"category-{version}.npz"
+        path = model_path("category", version)
         card = {
             "model": "character 1–3-gram TF-IDF (120k n-grams) → NB-SVM + linear SVM, stacked by a "
             "multinomial logistic regression on 3-fold out-of-fold scores (= calibration); "
@@ -116,7 +109,7 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         model = AppealTypeClassifier(seed=seed).fit(texts, learned)
-        path = MODELS / f"appeal-type-{version}.npz"
+        path = model_path("appeal-type", version)
         codes = [p.code for p in model.predict(texts)]
         card = {
             "model": "character 1–3-gram TF-IDF → class-balanced logistic regression (learned: "

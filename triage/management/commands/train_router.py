@@ -3,18 +3,15 @@ signal next to the category × place rules (see ``intel.router``)."""
 
 import datetime as dt
 import time
-from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from intel.classifier import evaluate
 from intel.data import SHANGLUO, shangluo_letters
-from intel.router import MIN_CLASS, MODEL_SUFFIX, DepartmentRouter, cross_validate, routing_data
-from triage.management.commands._shared import shared_data
-
-MODELS = Path(settings.BASE_DIR) / "intel" / "models"
+from intel.router import MIN_CLASS, DepartmentRouter, cross_validate, routing_data
+from triage.engines import model_path
+from triage.management.commands._shared import add_training_arguments, shared_data
 
 
 class Command(BaseCommand):
@@ -26,12 +23,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--data", help="../shared/data 目录 / the shared data directory")
-        parser.add_argument("--seed", type=int, default=2026)
-        parser.add_argument("--folds", type=int, default=5)
-        parser.add_argument("--model-version", default=dt.date.today().strftime("%Y%m%d"))
-        parser.add_argument("--skip-evaluation", action="store_true", help="不做分组交叉验证 / no grouped CV")
-        parser.add_argument("--no-progress", action="store_true")
+        add_training_arguments(parser)
+        parser.add_argument("--folds", type=int, default=5, help="折数 / number of folds")
 
     def handle(self, *args, **options):
         letters = shangluo_letters(shared_data(options["data"]))
@@ -72,7 +65,7 @@ class Command(BaseCommand):
                 )
         started = time.monotonic()
         router = DepartmentRouter(seed=seed).fit(prepared, data.labels)
-        path = MODELS / f"router-{options['model_version']}{MODEL_SUFFIX}"
+        path = model_path("router", options["model_version"])
         card = {
             "model": "intel.router.DepartmentRouter: intel.classifier.TextClassifier (character 1–3-gram "
             "TF-IDF → NB-SVM + linear SVM, stacked and calibrated by a logistic regression)",
