@@ -127,12 +127,17 @@ def _covers(user, case: Case) -> bool:
 
 
 def _in_lead_unit(user, case: Case) -> bool:
-    """A handler (承办人员) of the case's lead unit."""
+    """A handler (承办人员) of the case's lead unit — for a dispute sent to a
+    mediation committee, its mediators handle it."""
     return (
         bool(user)
         and case.lead_unit_id is not None
         and user.org_unit_id == case.lead_unit_id
-        and (user.has_role(RoleCode.HANDLER) or user.is_superuser)
+        and (
+            user.has_role(RoleCode.HANDLER)
+            or user.is_superuser
+            or (case.kind == CaseKind.DISPUTE and user.has_role(RoleCode.MEDIATOR))
+        )
     )
 
 
@@ -1112,6 +1117,37 @@ def _escalate(
         title=f"案件升级为「{target.label}」：{case.number}",
         body=reason,
     )
+    return case
+
+
+# ------------------------------------------------- records of a case's kind
+
+
+def log_event(*, case: Case, action: str, by, note: str = "", data: dict | None = None) -> CaseEvent:
+    """Append an event that does not change the case's status: a step of a
+    kind's own records (a dispute's visit, session, agreement …), so the
+    case's one timeline and the figures see it. Call inside the caller's
+    transaction, with the case locked (``lock_case``)."""
+    return _record(case, action, by, from_status=case.status, note=note, data=data)
+
+
+def lock_case(case: Case) -> Case:
+    return _lock(case)
+
+
+def set_deadline(*, case: Case, by, due: dt.datetime, action: str, note: str = "", data: dict | None = None) -> Case:
+    """Move the case's resolution deadline to ``due`` (a kind's own time
+    limit, e.g. the 30 days of a mediation, or its extension with the
+    parties' consent); the warning moves with it, and the event records
+    the change. Call with the case locked."""
+    before, now = _deadlines(case), clock.now()
+    _check_new_deadline(case, due, now, later_only=False)
+    start = case.dispatched_at or now
+    case.resolve_due_at = due
+    case.resolve_warn_at = limits.warn_time(start, due, limits.rule_for(case).warn_share, work_calendar())
+    _reset_flags_for(case, now)
+    case.save()
+    _record(case, action, by, from_status=case.status, note=note, data=data, before=before)
     return case
 
 

@@ -309,6 +309,8 @@ def _render_case(request, case, *, failed=None, errors=None, data=None, status=2
         "may_accept": "accept" in shown,
         "may_dispatch": "dispatch" in shown,
         "may_merge": "merge" in shown,
+        # A received or accepted case can become a dispute (the coordinator's call).
+        "may_register_dispute": "accept" in shown or "dispatch" in shown,
         "appeal_type_label": AppealType(triage.triage.appeal_type).label
         if triage and triage.triage.appeal_type in AppealType.values
         else "",

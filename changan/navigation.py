@@ -12,4 +12,10 @@ def navigation(request: HttpRequest) -> dict:
     from figures.views import may_see_screen
     from regions.selectors import grids_of_worker
 
-    return {"nav_screen": may_see_screen(user), "nav_field": grids_of_worker(user).exists()}
+    from accounts.models import RoleCode
+
+    return {
+        "nav_screen": may_see_screen(user),
+        "nav_field": grids_of_worker(user).exists(),
+        "nav_mediation": user.has_role(RoleCode.MEDIATOR) or user.has_role(RoleCode.DISPATCHER),
+    }

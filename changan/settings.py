@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "figures",  # rollups for the data center: volumes and the three rates
     "fieldwork",  # the grid worker's phone: reports, 自办, 吹哨, patrols, visits
     "triage",  # 智能分拣: the intel package's models, trained and evaluated on real data
+    "mediation",  # 矛盾纠纷: the five-step mediation 选·进·稳·调·清 on dispute cases
     "demo",  # the demo city loader
 ]
 
@@ -307,3 +308,13 @@ DUPLICATE_INLINE_BATCH = env.int("DUPLICATE_INLINE_BATCH", default=50)
 # triage.RoutingRule's one-rule-per-place constraint treats NULLs as equal, which
 # PostgreSQL 15+ enforces and SQLite cannot; RoutingRule.clean() checks it on both.
 SILENCED_SYSTEM_CHECKS = ["models.W047"]
+# Mediation (矛盾纠纷调解): working days each step may take before the mediator
+# and the dispatchers are told (选 choose, 进 first visit, 稳 risk assessment);
+# the mediation as a whole has 30 days (mediation.deadlines).
+MEDIATION_STEP_WORKDAYS = {
+    "choose": env.int("MEDIATION_CHOOSE_WORKDAYS", default=1),
+    "enter": env.int("MEDIATION_ENTER_WORKDAYS", default=3),
+    "stabilise": env.int("MEDIATION_STABILISE_WORKDAYS", default=2),
+}
+# Warn this many workdays before the judicial-confirmation window (30 days) closes.
+MEDIATION_CONFIRMATION_WARN_WORKDAYS = env.int("MEDIATION_CONFIRMATION_WARN_WORKDAYS", default=5)

@@ -12,6 +12,7 @@ from changan.views import healthz
 from fieldwork import views as field_views
 from figures import views as figure_views
 from intake import views as intake_views
+from mediation import views as mediation_views
 from notify import views as notify_views
 from notify.api import NotificationViewSet
 from open311 import views as open311
@@ -42,6 +43,12 @@ urlpatterns = [
     path("cases/filters/<int:pk>/delete/", case_views.delete_filter, name="cases-delete-filter"),
     path("cases/<int:pk>/", case_views.case_page, name="case"),
     path("hot/", triage_views.hot_issues, name="hot-issues"),
+    path("mediation/", mediation_views.workspace, name="mediation"),
+    path("mediation/figures/", mediation_views.figures, name="dispute-figures"),
+    path("mediation/register/<int:case_pk>/", mediation_views.register, name="dispute-register"),
+    path("mediation/<int:pk>/", mediation_views.dispute_page, name="dispute"),
+    path("mediation/<int:pk>/agreement.pdf", mediation_views.agreement, name="dispute-agreement"),
+    path("mediation/<int:pk>/<str:name>/", mediation_views.act, name="dispute-act"),
     path("cases/<int:pk>/act/<str:name>/", case_views.take_action, name="case-action"),
     path("cases/<int:pk>/photos/<int:attachment_id>/", case_views.photo, name="case-photo"),
     path("q/<str:token>/", intake_views.scan, name="scan"),

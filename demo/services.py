@@ -15,6 +15,7 @@ from django.db import transaction
 
 from accounts.models import Role, RoleCode, User
 from cases.models import Case
+from demo.disputes import build_mediators, simulate_disputes
 from demo.names import mobile_numbers, person_names
 from orgs.models import OrgUnit, OrgUnitKind, Sector
 from orgs.services import ensure_unit
@@ -78,11 +79,14 @@ def load_demo_city(*, progress: Progress = no_progress, cases_per_year: int = 0)
     report.steps.append(f"网格长/网格员 grid chiefs and workers: +{staffed}")
     report.steps.append(f"各级受理员、承办人员、领导 dispatchers, handlers, leaders: +{staff_units()}")
     report.steps.append(f"派单规则 routing rules: {ensure_routing_rules()}")
+    report.steps.append(f"调解员库 mediators: {build_mediators()}")
     if cases_per_year and not Case.objects.exists():
         from demo.year import simulate_year
 
         stats = simulate_year(cases_per_year=cases_per_year, seed=SEED, progress=progress)
         report.steps.append(f"一年的案件 a year of cases: {stats['cases']} cases, {stats['actions']} actions")
+        stats = simulate_disputes(count=max(12, min(60, cases_per_year // 40)), progress=progress)
+        report.steps.append(f"矛盾纠纷 disputes: {stats['disputes']} through the five steps ({stats['steps']} steps)")
     else:
         report.steps.append(f"案件 cases: {Case.objects.count()} (已有，未重新生成 / kept)")
     return report
