@@ -1135,7 +1135,9 @@ def lock_case(case: Case) -> Case:
     return _lock(case)
 
 
-def set_deadline(*, case: Case, by, due: dt.datetime, action: str, note: str = "", data: dict | None = None) -> Case:
+def set_deadline(
+    *, case: Case, by, due: dt.datetime, action: str, note: str = "", data: dict | None = None
+) -> Case:
     """Move the case's resolution deadline to ``due`` (a kind's own time
     limit, e.g. the 30 days of a mediation, or its extension with the
     parties' consent); the warning moves with it, and the event records

@@ -9,10 +9,9 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    from accounts.models import RoleCode
     from figures.views import may_see_screen
     from regions.selectors import grids_of_worker
-
-    from accounts.models import RoleCode
 
     return {
         "nav_screen": may_see_screen(user),

@@ -226,10 +226,10 @@ def simulate_disputes(
     weights = np.array([TYPE_WEIGHTS[t] for t in types], float)
     weights /= weights.sum()
     townships = list(Area.objects.filter(level=AreaLevel.TOWNSHIP).values_list("code", flat=True))
-    # Ages in days: a steady spread, so every step holds some disputes today.
-    ages = np.sort(
-        np.concatenate([rng.uniform(0.05, 8, count // 3), rng.uniform(8, 120, count - count // 3)])
-    )
+    # Ages in days: one dispute just past each step's moment (so every step
+    # holds some today), the rest spread over four months.
+    recent = [0.1, 0.9, 1.2, 2.0, 3.2, 5.5, 6.05, 7.5, 12.0, 20.0]
+    ages = np.concatenate([recent, rng.uniform(8, 120, max(0, count - len(recent)))])[:count]
     stats = {"disputes": 0, "steps": 0}
     for i in progress(range(count), desc="disputes"):
         township = HOME_TOWNSHIP if i % 4 == 0 else townships[int(rng.integers(len(townships)))]

@@ -14,7 +14,7 @@ from django.utils.crypto import constant_time_compare
 
 from cases import contact
 from cases import services as case_services
-from cases.models import Case, Category, Channel
+from cases.models import Case, CaseKind, Category, Channel
 from changan import clock, crypto
 from changan.ratelimit import Limit, hit
 from intake import posters
@@ -24,6 +24,11 @@ from intake.qr import PlaceRef, make_token, read_token
 from intake.selectors import Place, place_of
 from notify.services import backend_for
 from regions.models import Area, Grid
+
+# The report page's "矛盾纠纷（码上调）" choice: the case is a dispute, filed
+# under 矛盾纠纷 for the 综治中心 to register and send to a mediator.
+DISPUTE = "dispute"
+DISPUTE_CATEGORY = "9004"
 
 
 def place_token(kind: str, ref: str) -> str:
@@ -90,7 +95,11 @@ def submit_report(
     earlier = Submission.objects.filter(key=key).select_related("case").first()
     if earlier:
         return earlier.case
-    category = Category.objects.filter(code=family, level=1).first() if family else None
+    kind = CaseKind.APPEAL
+    if family == DISPUTE:  # 码上调: a dispute with someone, for the mediators
+        kind, category = CaseKind.DISPUTE, Category.objects.filter(code=DISPUTE_CATEGORY).first()
+    else:
+        category = Category.objects.filter(code=family, level=1).first() if family else None
     try:
         with transaction.atomic():
             case = case_services.receive_case(
@@ -98,6 +107,7 @@ def submit_report(
                 title=text.strip()[:60],
                 description=text,
                 channel=Channel.QR,
+                kind=kind,
                 category=category,  # the resident's plain-word choice; refined on acceptance
                 lon=place.lon,
                 lat=place.lat,

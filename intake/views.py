@@ -157,13 +157,19 @@ def report(request: HttpRequest) -> HttpResponse:
                 return redirect("receipt", code=tracking_code(case))
         services.stage_photos(key=form["key"], photos=photos)  # not lost while the form goes back
         status = 400 if errors and status == 200 else status
-    nearby = [
-        (c, services.me_too_code(c))
-        for c in selectors.nearby_open_reports(place, family=form["family"], text=form["text"])
-    ]
+    # A dispute is between its own parties: nobody else joins it with "me too".
+    nearby = (
+        []
+        if form["family"] == services.DISPUTE
+        else [
+            (c, services.me_too_code(c))
+            for c in selectors.nearby_open_reports(place, family=form["family"], text=form["text"])
+        ]
+    )
     context = {
         "place": place,
         "families": Category.objects.filter(level=1, is_active=True).order_by("code"),
+        "dispute_choice": services.DISPUTE,
         "form": form,
         "errors": errors,
         "notice": notice,

@@ -288,7 +288,7 @@ def dispute_figures(
     until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
     events = CaseEvent.objects.filter(
         case__kind=CaseKind.DISPUTE,
-        case__area_id__startswith=prefix,
+        case__area__code__startswith=prefix,
         action__in=FIGURE_ACTIONS,
         at__gte=since,
         at__lt=until,
@@ -308,11 +308,11 @@ def dispute_figures(
     # Obligations: from the agreements' events (whenever signed), performed
     # per the perform events (whenever recorded).
     signed = CaseEvent.objects.filter(
-        case__kind=CaseKind.DISPUTE, case__area_id__startswith=prefix, action="agreement_sign"
+        case__kind=CaseKind.DISPUTE, case__area__code__startswith=prefix, action="agreement_sign"
     ).values_list("case__area_id", "data")
     performed = set(
         CaseEvent.objects.filter(
-            case__kind=CaseKind.DISPUTE, case__area_id__startswith=prefix, action="obligation_perform"
+            case__kind=CaseKind.DISPUTE, case__area__code__startswith=prefix, action="obligation_perform"
         ).values_list("data__obligation", flat=True)
     )
     last = min(end, today)

@@ -923,7 +923,7 @@ def clear_blockers(dispute: Dispute) -> list[str]:
     if dispute.handed_over_at:
         return []
     missing = []
-    agreement = getattr(dispute, "agreement", None)
+    agreement = Agreement.objects.filter(dispute=dispute).first()
     if agreement is None or not agreement.signed_at:
         missing.append("调解不成：须移交法院或其他途径后结案 / after a failure, hand over before closing")
     else:

@@ -255,7 +255,16 @@ def _render(request, dispute, *, failed: str = "", errors=None, status: int = 20
         "routes": Route.choices,
         "risks": Risk.choices,
         "appointment_kinds": Appointment.Kind.choices,
-        "obligation_rows": range(OBLIGATION_ROWS),
+        "obligation_rows": [
+            {
+                "i": i,
+                **{
+                    f: request.POST.get(f"ob-{i}-{f}", "") if errors else ""
+                    for f in ("party", "what", "due_on")
+                },
+            }
+            for i in range(OBLIGATION_ROWS)
+        ],
         "failed": failed,
         "errors": errors,
         "data": request.POST if errors else {},

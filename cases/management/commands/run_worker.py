@@ -7,6 +7,7 @@ from django.db import DatabaseError, close_old_connections, connection
 
 from cases.services import sweep_timers
 from intake.services import purge_expired
+from mediation.services import sweep as sweep_disputes
 from notify.services import deliver_due
 from triage.services import check_duplicates
 
@@ -15,9 +16,12 @@ log = logging.getLogger("changan.worker")
 
 class Command(BaseCommand):
     help = (
-        "后台工作进程：扫描案件时限（预警、超期、签收超时、吹哨未报到）并投递通知。可在 PostgreSQL 上"
+        "后台工作进程：扫描案件时限（预警、超期、签收超时、吹哨未报到）与调解提醒"
+        "（高风险每日跟踪、司法确认期限、履行逾期、步骤超时）并投递通知。可在 PostgreSQL 上"
         "同时运行多个进程（行锁 SKIP LOCKED），重启不丢失、不重复。 / The background worker: sweeps case "
-        "timers (warnings, overdue, overdue signing, unacknowledged whistles) and delivers notifications. "
+        "timers (warnings, overdue, overdue signing, unacknowledged whistles) and mediation reminders (daily "
+        "high-risk checks, judicial-confirmation windows, overdue obligations and steps), and delivers "
+        "notifications. "
         "Several processes may run on PostgreSQL (rows are claimed with SKIP LOCKED); a restart loses and "
         "repeats nothing."
     )
@@ -38,6 +42,7 @@ class Command(BaseCommand):
             started = time.monotonic()
             try:
                 timers = sweep_timers()
+                disputes = sweep_disputes()
                 sent = deliver_due()
                 purge_expired()
                 check_duplicates()
@@ -49,11 +54,12 @@ class Command(BaseCommand):
                     raise
                 self._sleep(options["interval"])
                 continue
-            if timers.total() or any(sent.values()) or options["once"]:
+            if timers.total() or disputes.total() or any(sent.values()) or options["once"]:
                 self.stdout.write(
                     f"预警 warned {timers.warned} · 超期 overdue {timers.overdue} · "
                     f"签收超时 sign overdue {timers.sign_overdue} · "
                     f"吹哨升级 whistles {timers.whistles_escalated} · "
+                    f"调解提醒 mediation {disputes.total()} · "
                     f"通知 sent {sent['sent']} retry {sent['retry']} dead {sent['dead']} "
                     f"({time.monotonic() - started:.2f} s)"
                 )
