@@ -100,7 +100,12 @@ def suggest_mediators(dispute: Dispute) -> list[Candidate]:
     the village's committees behind them — the village's first for a
     simple village matter (小事不出村) — less for each open dispute."""
     case = dispute.case
-    village, township, county = case.area_id, case.area_id[:9] + "000", case.area_id[:6] + "000000"
+    township, county = case.area_id[:9] + "000", case.area_id[:6] + "000000"
+    # The village of the case and those the parties live in (by their grid).
+    villages = {
+        case.area_id,
+        *(code[:12] for code in dispute.parties.exclude(grid=None).values_list("grid_id", flat=True)),
+    }
     city = case.area_id[:4] + "00000000"
     pool = (
         Mediator.objects.filter(is_active=True)
@@ -110,7 +115,7 @@ def suggest_mediators(dispute: Dispute) -> list[Candidate]:
                 committee__area_id__in=(county, city, township),
             )
             | Q(kind=MediatorKind.TOWNSHIP, committee__area_id=township)
-            | Q(kind=MediatorKind.VILLAGE, committee__area_id=village)
+            | Q(kind=MediatorKind.VILLAGE, committee__area_id__in=villages)
         )
         .select_related("user", "committee", "home_grid")
         .prefetch_related("expertise", "ties")

@@ -21,6 +21,8 @@ from cases import services as case_services
 from cases.models import Case, Status
 from cases.selectors import case_for, timeline
 from figures.views import may_see_screen
+from intake.photos import PhotoRefused
+from intake.photos import process as process_photo
 from mediation import agreement_pdf, selectors, services
 from mediation.models import (
     Appointment,
@@ -40,6 +42,7 @@ from mediation.models import (
 from regions.models import Area, AreaLevel
 from regions.selectors import area_in_scope
 
+MAX_PHOTOS = 6  # photos per visit
 PARTY_ROWS = 4  # party rows on the registration form (2 per side); blank rows are skipped
 PARTY_FIELDS = (
     "side",
@@ -237,7 +240,7 @@ def _render(request, dispute, *, failed: str = "", errors=None, status: int = 20
         "steps": steps,
         "step_index": dispute.step_index,
         "parties": list(dispute.parties.select_related("grid")),
-        "visits": list(dispute.visits.select_related("by").order_by("at")),
+        "visits": list(dispute.visits.select_related("by").prefetch_related("photos").order_by("at")),
         "assessments": list(dispute.assessments.select_related("by").order_by("at")),
         "sessions": list(dispute.sessions.select_related("by").order_by("at")),
         "obligations": list(agreement.obligations.select_related("party")) if agreement else [],
@@ -315,6 +318,12 @@ def _step(name: str, request, dispute):
             note=text("note"),
         )
     if name == "visit":
+        photos = []
+        for upload in request.FILES.getlist("photos")[:MAX_PHOTOS]:
+            try:
+                photos.append(process_photo(upload.read(), name=upload.name))
+            except PhotoRefused as exc:
+                raise BadInput({"photos": str(exc)}) from None
         return services.record_visit(
             dispute=dispute,
             by=by,
@@ -323,6 +332,7 @@ def _step(name: str, request, dispute):
             met=text("met"),
             findings=text("findings"),
             companions=text("companions"),
+            photos=photos,
         )
     if name == "assess":
         return services.assess_risk(
