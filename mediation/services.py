@@ -1070,7 +1070,7 @@ def sweep(*, now: dt.datetime | None = None) -> SweepReport:
                 continue
             dispute.step_overdue = True
             dispute.save(update_fields=["step_overdue"])
-            label = Step(dispute.step).label
+            label = str(Step(dispute.step).label)
             cases.log_event(
                 case=dispute.case,
                 action="step_overdue",
