@@ -283,7 +283,7 @@ class DepartmentRouter:
     (balanced class weights) and calibration."""
 
     def __init__(self, classifier: TextClassifier | None = None, *, seed: int = 2026):
-        self.classifier = classifier or TextClassifier(seed=seed)
+        self.classifier = classifier or TextClassifier(seed=seed, head=0)  # measured without head n-grams
 
     prepare = staticmethod(TextClassifier.prepare)
 
