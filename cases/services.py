@@ -182,6 +182,16 @@ class Action:
     condition: Callable[[Case], bool] = field(default=lambda case: True)
 
 
+def _not_mid_mediation(case: Case) -> bool:
+    """A registered dispute is handled through its five steps (mediation):
+    the unit's reply, return and extension are theirs until it is cleared
+    (its own ``clear`` replies, with the step already at ``done``)."""
+    if case.kind != CaseKind.DISPUTE:
+        return True
+    dispute = getattr(case, "dispute", None)  # (no row: not registered, an ordinary case)
+    return dispute is None or dispute.step == "done"
+
+
 def _can_reopen(case: Case) -> bool:
     unhappy = case.solved is False or (case.satisfaction or 5) <= Satisfaction.DISSATISFIED
     recent = case.closed_at and clock.now() - case.closed_at <= dt.timedelta(
@@ -200,17 +210,17 @@ ACTIONS: dict[str, Action] = {
     ),
     "dispatch": Action("派遣", (S.ACCEPTED,), _is_dispatcher),
     "sign": Action("签收", (S.DISPATCHED,), _in_lead_unit),
-    "return_case": Action("退回", (S.DISPATCHED, S.HANDLING), _in_lead_unit),
+    "return_case": Action("退回", (S.DISPATCHED, S.HANDLING), _in_lead_unit, _not_mid_mediation),
     "reassign": Action("改派", (S.DISPATCHED, S.HANDLING), _is_dispatcher),
     "contact_reporter": Action("联系反映人", (S.DISPATCHED, S.HANDLING), _in_lead_unit),
     "request_extension": Action(
-        "申请延期", (S.HANDLING,), _in_lead_unit, lambda c: not c.extension_requested
+        "申请延期", (S.HANDLING,), _in_lead_unit, lambda c: not c.extension_requested and _not_mid_mediation(c)
     ),
     "grant_extension": Action("批准延期", (S.HANDLING,), _is_dispatcher, lambda c: c.extension_requested),
     "refuse_extension": Action("驳回延期", (S.HANDLING,), _is_dispatcher, lambda c: c.extension_requested),
     "suspend": Action("挂起", (S.HANDLING,), lambda u, c: _in_lead_unit(u, c) or _is_dispatcher(u, c)),
     "resume": Action("恢复办理", (S.SUSPENDED,), lambda u, c: _in_lead_unit(u, c) or _is_dispatcher(u, c)),
-    "reply": Action("反馈", (S.HANDLING,), _in_lead_unit),
+    "reply": Action("反馈", (S.HANDLING,), _in_lead_unit, _not_mid_mediation),
     "verify": Action("核查", (S.REPLIED,), _is_dispatcher),
     "rate": Action(
         "评价",
@@ -1127,7 +1137,8 @@ def log_event(*, case: Case, action: str, by, note: str = "", data: dict | None 
     """Append an event that does not change the case's status: a step of a
     kind's own records (a dispute's visit, session, agreement …), so the
     case's one timeline and the figures see it. Call inside the caller's
-    transaction, with the case locked (``lock_case``)."""
+    transaction."""
+    case = _lock(case)  # (again, if the caller holds it: cheap, and ``seq`` stays unique)
     return _record(case, action, by, from_status=case.status, note=note, data=data)
 
 
@@ -1141,7 +1152,10 @@ def set_deadline(
     """Move the case's resolution deadline to ``due`` (a kind's own time
     limit, e.g. the 30 days of a mediation, or its extension with the
     parties' consent); the warning moves with it, and the event records
-    the change. Call with the case locked."""
+    the change."""
+    case = _lock(case)
+    if case.status not in RUNNING_STATUSES:
+        raise ValidationError({"due": "只有办理中的案件可以调整时限 / only a case being handled has a deadline"})
     before, now = _deadlines(case), clock.now()
     _check_new_deadline(case, due, now, later_only=False)
     start = case.dispatched_at or now
@@ -1453,6 +1467,8 @@ def add_me_too(*, case: Case) -> Case:
     case = _lock(case)
     if case.status not in OPEN_STATUSES:
         raise ValidationError("该问题已办结 / this report is already closed")
+    if case.kind == CaseKind.DISPUTE:
+        raise ValidationError("矛盾纠纷只涉及当事人 / a dispute is its parties' own")
     case.me_too += 1
     case.save(update_fields=["me_too"])
     _record(case, "me_too", None, from_status=case.status, data={"count": case.me_too})

@@ -23,6 +23,7 @@ class PartyLine:
     side: str  # 申请人 / 被申请人 / 第三人
     name: str
     details: str  # gender, age, ethnicity, occupation, address, ID (masked)
+    organisation: bool = False  # signs with its seal, not a fingerprint
 
 
 @dataclass(frozen=True)
@@ -113,10 +114,11 @@ def _copy(pdf: FPDF, doc: AgreementDocument, owner: str) -> None:
     )
     pdf.ln(4)
     for p in doc.parties:
+        how = "盖章" if p.organisation else "签名或按指印"
         pdf.cell(
             0,
             10,
-            f"{p.side}（签名或按指印）：{p.name}  ____________    日期：__________",
+            f"{p.side}（{how}）：{p.name}  ____________    日期：__________",
             new_x="LMARGIN",
             new_y="NEXT",
         )

@@ -7,6 +7,7 @@ rules live in ``services.py``."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +82,22 @@ class Mediator(models.Model):
 
     def __str__(self) -> str:
         return self.user.full_name or self.user.username
+
+    def clean(self) -> None:
+        # The case goes to the committee and its staff handle it: the account
+        # must belong to that committee and carry the mediator role.
+        from accounts.models import RoleCode
+        from orgs.models import OrgUnitKind
+
+        errors = {}
+        if self.committee_id and self.committee.kind != OrgUnitKind.MEDIATION_COMMITTEE:
+            errors["committee"] = _("须为调解委员会 / must be a mediation committee")
+        if self.user_id and self.committee_id and self.user.org_unit_id != self.committee_id:
+            errors["user"] = _("账号所属单位须为该调解委员会 / the account must belong to the committee")
+        elif self.user_id and not self.user.has_role(RoleCode.MEDIATOR):
+            errors["user"] = _("账号须有调解员角色 / the account needs the mediator role")
+        if errors:
+            raise ValidationError(errors)
 
 
 class MediatorTie(models.Model):
@@ -228,7 +245,7 @@ class Party(models.Model):
     name = models.CharField(_("姓名/名称"), max_length=100)
     gender = models.CharField(_("性别"), max_length=2, blank=True, choices=[("男", _("男")), ("女", _("女"))])
     birth_year = models.PositiveSmallIntegerField(_("出生年份"), null=True, blank=True)
-    ethnicity = models.CharField(_("民族"), max_length=10, blank=True, default="汉族")
+    ethnicity = models.CharField(_("民族"), max_length=10, blank=True)
     occupation = models.CharField(_("职业/法定代表人"), max_length=60, blank=True)
     address = models.CharField(_("住所"), max_length=200, blank=True)
     grid = models.ForeignKey(
@@ -335,6 +352,10 @@ class Agreement(models.Model):
 
     dispute = models.OneToOneField(Dispute, on_delete=models.CASCADE, related_name="agreement")
     number = models.CharField(_("协议书编号"), max_length=40, unique=True)
+    # The committee that made it (its seal is on it), whatever the mediator does later.
+    committee = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name=_("调解委员会"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
     facts = models.TextField(_("纠纷主要事实、争议事项及各方责任"))
     terms = models.TextField(_("达成协议的内容"))
     performance = models.TextField(_("履行方式、地点、期限"))

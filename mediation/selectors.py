@@ -364,7 +364,8 @@ def agreement_document(agreement: Agreement):
     from mediation.models import PartyKind
 
     dispute = agreement.dispute
-    this_year = timezone.localdate().year
+    signed = timezone.localtime(agreement.signed_at) if agreement.signed_at else None
+    year = (signed or timezone.localtime()).year  # ages as on the day it is signed
     parties = []
     for p in dispute.parties.all():
         if p.kind == PartyKind.ORGANISATION:
@@ -374,22 +375,23 @@ def agreement_document(agreement: Agreement):
         else:
             facts = [
                 p.gender or "性别—",
-                f"{this_year - p.birth_year}岁" if p.birth_year else "年龄—",
+                f"{year - p.birth_year}岁" if p.birth_year else "年龄—",
                 p.ethnicity or "民族—",
                 p.occupation or "职业—",
                 f"住{p.address or '—'}",
             ]
             if p.id_masked:
                 facts.append(f"身份证号码：{p.id_masked}")
-        parties.append(pdf.PartyLine(p.get_side_display(), p.name, "，".join(facts)))
+        parties.append(
+            pdf.PartyLine(p.get_side_display(), p.name, "，".join(facts), p.kind == PartyKind.ORGANISATION)
+        )
     obligations = [
         pdf.ObligationLine(o.party.name, o.what, f"{o.due_on:%Y年%m月%d日}")
         for o in agreement.obligations.select_related("party")
     ]
-    signed = timezone.localtime(agreement.signed_at) if agreement.signed_at else None
     return pdf.AgreementDocument(
         number=agreement.number,
-        committee=dispute.mediator.committee.name,
+        committee=(agreement.committee or dispute.mediator.committee).name,
         mediator=str(dispute.mediator),
         title=dispute.dispute_type.name,
         parties=parties,

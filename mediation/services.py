@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import RoleCode, User
 from accounts.scope import scope_of
@@ -50,9 +51,9 @@ from mediation.models import (
     Step,
     Visit,
 )
-from mediation.selectors import conflicts_of
+from mediation.selectors import conflicts_of, suggest_mediators
 from notify.services import notify
-from orgs.models import OrgUnitKind, Sector
+from orgs.models import OrgUnit, OrgUnitKind, Sector
 from regions.models import Grid
 from worktime.selectors import work_calendar
 
@@ -80,6 +81,8 @@ def _check_mediator(dispute: Dispute, user) -> None:
         _refuse("尚未选定调解员 / no mediator has been chosen yet")
     if not (user.is_superuser or dispute.mediator.user_id == user.pk):
         _refuse("只有主持调解员可以记录 / only the dispute's mediator may record this")
+    if not dispute.mediator.is_active:
+        _refuse("调解员已不在岗，请综治中心更换调解员 / the mediator is inactive: ask for another")
     if dispute.case.status == Status.DISPATCHED:
         _refuse("请先签收本案 / sign for the case first (签收)")
     if dispute.case.status != Status.HANDLING:
@@ -96,6 +99,10 @@ def _at_least(dispute: Dispute, step: Step, missing: str) -> None:
 def _not_after(dispute: Dispute, step: Step, message: str) -> None:
     if STEP_ORDER.index(dispute.step) > STEP_ORDER.index(step):
         _refuse(message)
+
+
+def _today() -> dt.date:
+    return timezone.localdate(clock.now())
 
 
 def _lock(dispute: Dispute) -> Dispute:
@@ -175,7 +182,7 @@ class PartyInput:
     kind: str = PartyKind.PERSON
     gender: str = ""
     birth_year: int | None = None
-    ethnicity: str = "汉族"
+    ethnicity: str = ""
     occupation: str = ""
     address: str = ""
     grid_code: str = ""
@@ -337,6 +344,9 @@ def register(
         step_due_at=work_calendar().add_working_days(now, settings.MEDIATION_STEP_WORKDAYS[Step.CHOOSE]),
     )
     Party.objects.bulk_create([_party(dispute, p) for p in parties if p.name.strip()])
+    if risk == Risk.HIGH:
+        dispute.risk_check_due_at = now + dt.timedelta(days=1)
+        dispute.save(update_fields=["risk_check_due_at"])
     case.kind = CaseKind.DISPUTE
     if level == Level.COUNTY:
         case.tier, case.leader = Tier.LEADER, leader
@@ -381,6 +391,13 @@ def choose_mediator(*, dispute: Dispute, by, mediator: Mediator, note: str = "")
     reasons = conflicts_of(mediator, dispute)
     if reasons:
         raise ValidationError({"mediator": f"{mediator}须回避：{'；'.join(reasons)} / conflict of interest"})
+    offered = {c.mediator.pk: c for c in suggest_mediators(dispute)}
+    if mediator.pk not in offered:
+        raise ValidationError(
+            {"mediator": f"{mediator}不在本纠纷可选的调解员中 / not in the pool for this dispute's place"}
+        )
+    if offered[mediator.pk].excluded:
+        raise ValidationError({"mediator": f"{mediator}：{'；'.join(offered[mediator.pk].excluded)}"})
     committee = mediator.committee
     previous = dispute.mediator_id
     if case.status == Status.ACCEPTED:
@@ -394,6 +411,11 @@ def choose_mediator(*, dispute: Dispute, by, mediator: Mediator, note: str = "")
         dispute.started_at = now
         dispute.due_at = deadlines.mediation_due(now, work_calendar())
     _move_to(dispute, Step.ENTER, now)
+    if previous is not None and previous != mediator.pk:  # a new mediator starts the step afresh
+        dispute.step_due_at = work_calendar().add_working_days(
+            now, settings.MEDIATION_STEP_WORKDAYS[Step.ENTER]
+        )
+        dispute.step_overdue = False
     dispute.save()
     cases.log_event(
         case=case,
@@ -408,7 +430,8 @@ def choose_mediator(*, dispute: Dispute, by, mediator: Mediator, note: str = "")
             "previous": previous,
         },
     )
-    if previous is None:
+    case.refresh_from_db(fields=["resolve_due_at"])
+    if case.resolve_due_at != dispute.due_at:  # (a dispatch starts the ordinary limit: ours applies)
         cases.set_deadline(
             case=case,
             by=by,
@@ -633,8 +656,10 @@ class Conclusion:
 
 
 def _agreement_number(dispute: Dispute, year: int) -> str:
-    """〔2026〕<committee>调字第N号, numbered per committee and year."""
-    committee = dispute.mediator.committee
+    """〔2026〕<committee>调字第N号, numbered per committee and year; the
+    committee's row is locked (after the dispute and the case, the services'
+    order) so two agreements of one committee never get the same number."""
+    committee = OrgUnit.objects.select_for_update().get(pk=dispute.mediator.committee_id)
     prefix = f"〔{year}〕{committee.name.removesuffix('人民调解委员会')}调字第"
     last = Agreement.objects.filter(number__startswith=prefix).count()
     return f"{prefix}{last + 1}号"
@@ -653,9 +678,11 @@ def conclude(*, dispute: Dispute, by, conclusion: Conclusion) -> Dispute:
     _not_after(dispute, Step.MEDIATE, "调解结果已记录 / the outcome is already recorded")
     if not dispute.sessions.exists():
         _refuse("须先记录至少一次调解笔录 / record at least one session's minutes first")
-    if dispute.outcome:
-        _refuse("调解结果已记录，待签署协议 / the outcome is recorded; the agreement awaits signing")
     c = conclusion
+    draft = Agreement.objects.filter(dispute=dispute, signed_at=None).first()
+    if dispute.outcome and not (draft and c.outcome == Outcome.FAILED):
+        # (the parties refusing to sign the draft is a failure: it replaces the draft)
+        _refuse("调解结果已记录，待签署协议 / the outcome is recorded; the agreement awaits signing")
     if c.outcome not in Outcome.values:
         raise ValidationError({"outcome": f"未知结果 / unknown outcome {c.outcome!r}"})
     errors = {}
@@ -675,7 +702,7 @@ def conclude(*, dispute: Dispute, by, conclusion: Conclusion) -> Dispute:
                 )
             elif not item.what.strip():
                 errors["obligations"] = "履行事项不能为空 / describe each obligation"
-            elif item.due_on < clock.now().date():
+            elif item.due_on < _today():
                 errors["obligations"] = "履行期限不能早于今天 / an obligation cannot be due in the past"
     if c.outcome == Outcome.FAILED and not c.note.strip():
         errors["note"] = "须写明调解不成的原因 / say why mediation failed"
@@ -685,12 +712,16 @@ def conclude(*, dispute: Dispute, by, conclusion: Conclusion) -> Dispute:
     dispute.outcome, dispute.route = c.outcome, c.route if c.outcome != Outcome.AGREEMENT else ""
     data = {"outcome": c.outcome, "route": dispute.route, "level": dispute.level}
     if c.outcome == Outcome.FAILED:
+        if draft:
+            data["withdrawn"] = draft.number
+            draft.delete()
         dispute.concluded_at = now
         _move_to(dispute, Step.CLEAR, now)
     else:
         agreement = Agreement.objects.create(
             dispute=dispute,
-            number=_agreement_number(dispute, now.year),
+            number=_agreement_number(dispute, timezone.localdate(now).year),
+            committee=dispute.mediator.committee,
             facts=c.facts.strip(),
             terms=c.terms.strip(),
             performance=c.performance.strip(),
@@ -791,7 +822,7 @@ def record_performance(*, obligation: Obligation, by, performed_on: dt.date, not
     obligation = Obligation.objects.select_for_update().get(pk=obligation.pk)
     if obligation.performed_on:
         _refuse("该事项已记录履行 / already recorded as performed")
-    if performed_on > clock.now().date():
+    if performed_on > _today():
         raise ValidationError({"performed_on": "履行日期不能晚于今天 / cannot be in the future"})
     obligation.performed_on, obligation.note = performed_on, note.strip()[:300]
     obligation.save()
@@ -822,6 +853,8 @@ def record_follow_up(
     if satisfaction not in range(1, 6):
         raise ValidationError({"satisfaction": "满意度为1–5 / satisfaction is 1–5"})
     _past(at, dispute, "回访")
+    if dispute.concluded_at and at < dispute.concluded_at:
+        raise ValidationError({"at": "回访时间早于调解结束 / a follow-up comes after the mediation ended"})
     visit = Visit.objects.create(
         dispute=dispute,
         purpose=Visit.Purpose.FOLLOW_UP,
@@ -861,21 +894,17 @@ def record_confirmation(
     agreement = Agreement.objects.select_for_update().filter(dispute=dispute, signed_at__isnull=False).first()
     if agreement is None:
         _refuse("没有已生效的调解协议 / there is no agreement in effect")
-    today = clock.now().date()
+    if agreement.confirmation_result or agreement.confirmation_waived:
+        _refuse("司法确认已有结果 / the judicial confirmation is already decided or waived")
+    today = _today()
     if waived:
+        if agreement.confirmation_applied_on:
+            _refuse("已申请司法确认，请记录法院裁定 / already applied: record the court's decision")
         agreement.confirmation_waived = True
-        action, data = "confirmation_waive", {}
-    elif decided_on:
-        if result not in ("confirmed", "rejected"):
-            raise ValidationError({"result": "须选择裁定结果 / choose the court's decision"})
-        if not (agreement.confirmation_applied_on or applied_on):
-            raise ValidationError({"applied_on": "须先记录申请 / record the application first"})
-        if decided_on > today:
-            raise ValidationError({"decided_on": "裁定日期不能晚于今天 / cannot be in the future"})
-        agreement.confirmation_applied_on = agreement.confirmation_applied_on or applied_on
-        agreement.confirmation_decided_on, agreement.confirmation_result = decided_on, result
-        action, data = "confirmation_decide", {"result": result}
-    else:
+        agreement.save()
+        cases.log_event(case=dispute.case, action="confirmation_waive", by=by)
+        return agreement
+    if not agreement.confirmation_applied_on:  # the application, on its own or with the decision
         _required(court=court)
         if applied_on is None or applied_on > today:
             raise ValidationError(
@@ -886,10 +915,25 @@ def record_confirmation(
                 {"applied_on": f"已超过申请期限 {agreement.confirmation_due} / past the 30-day window"}
             )
         agreement.confirmation_applied_on, agreement.confirmation_court = applied_on, court.strip()[:100]
-        action, data = (
-            "confirmation_apply",
-            {"court": court.strip()[:100], "applied_on": applied_on.isoformat()},
+        agreement.save()
+        cases.log_event(
+            case=dispute.case,
+            action="confirmation_apply",
+            by=by,
+            data={"court": agreement.confirmation_court, "applied_on": applied_on.isoformat()},
         )
+    elif not decided_on:
+        _refuse("已记录申请，请记录法院裁定 / the application is recorded: record the court's decision")
+    if not decided_on:
+        return agreement
+    if result not in ("confirmed", "rejected"):
+        raise ValidationError({"result": "须选择裁定结果 / choose the court's decision"})
+    if not agreement.confirmation_applied_on <= decided_on <= today:
+        raise ValidationError(
+            {"decided_on": "裁定日期须在申请之后、不晚于今天 / after the application, not in the future"}
+        )
+    agreement.confirmation_decided_on, agreement.confirmation_result = decided_on, result
+    action, data = "confirmation_decide", {"result": result}
     agreement.save()
     cases.log_event(case=dispute.case, action=action, by=by, data=data)
     return agreement
@@ -903,6 +947,8 @@ def hand_over(*, dispute: Dispute, by, to: str, note: str = "") -> Dispute:
     _check_mediator(dispute, by)
     _at_least(dispute, Step.CLEAR, "调解结束后才能移交 / only after mediation")
     _required(to=to)
+    if dispute.handed_over_at:
+        _refuse(f"已移交{dispute.handed_over_to} / already handed over")
     if (
         dispute.outcome == Outcome.AGREEMENT
         and not dispute.agreement.obligations.filter(performed_on__isnull=True).exists()
@@ -917,12 +963,16 @@ def hand_over(*, dispute: Dispute, by, to: str, note: str = "") -> Dispute:
 
 
 def clear_blockers(dispute: Dispute) -> list[str]:
-    """What still stands between the dispute and 案结事了 (empty: it may close)."""
-    if dispute.step != Step.CLEAR:
+    """What still stands between the dispute and 案结事了 (empty: it may close).
+    A dispute cleared before whose case came back (verification failed, or
+    the reporter reopened it) is cleared again the same way."""
+    if not (dispute.step == Step.CLEAR or _reworked(dispute)):
         return [f"当前步骤为「{Step(dispute.step).label}」 / not at the clearing step"]
-    if dispute.handed_over_at:
-        return []
     missing = []
+    if not dispute.visits.filter(purpose=Visit.Purpose.FOLLOW_UP).exists():
+        missing.append("须至少回访一次 / at least one follow-up visit")
+    if dispute.handed_over_at:
+        return missing
     agreement = Agreement.objects.filter(dispute=dispute).first()
     if agreement is None or not agreement.signed_at:
         missing.append("调解不成：须移交法院或其他途径后结案 / after a failure, hand over before closing")
@@ -933,14 +983,16 @@ def clear_blockers(dispute: Dispute) -> list[str]:
         if not (
             agreement.confirmation_applied_on
             or agreement.confirmation_waived
-            or clock.now().date() > agreement.confirmation_due
+            or _today() > agreement.confirmation_due
         ):
             missing.append(
                 "司法确认：须记录申请或当事人放弃 / record the judicial confirmation or its waiver"
             )
-    if not dispute.visits.filter(purpose=Visit.Purpose.FOLLOW_UP).exists():
-        missing.append("须至少回访一次 / at least one follow-up visit")
     return missing
+
+
+def _reworked(dispute: Dispute) -> bool:
+    return dispute.step == Step.DONE and dispute.case.status == Status.HANDLING
 
 
 @transaction.atomic
@@ -1042,7 +1094,11 @@ def sweep(*, now: dt.datetime | None = None) -> SweepReport:
                 )
                 report.confirmation_warnings += 1
     overdue = Obligation.objects.filter(
-        performed_on=None, due_on__lt=today, overdue_noted=False, agreement__dispute__cleared_at=None
+        performed_on=None,
+        due_on__lt=today,
+        overdue_noted=False,
+        agreement__signed_at__isnull=False,
+        agreement__dispute__cleared_at=None,
     ).select_related("agreement__dispute__case", "party")
     for obligation in overdue:
         with transaction.atomic():

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
@@ -25,6 +26,7 @@ from intake.photos import PhotoRefused
 from intake.photos import process as process_photo
 from mediation import agreement_pdf, selectors, services
 from mediation.models import (
+    Agreement,
     Appointment,
     DisputeType,
     Level,
@@ -43,12 +45,14 @@ from regions.models import Area, AreaLevel
 from regions.selectors import area_in_scope
 
 MAX_PHOTOS = 6  # photos per visit
+CONFIRMATION_STEPS = [("apply", _("已申请")), ("decide", _("法院已裁定")), ("waive", _("当事人不申请"))]
 PARTY_ROWS = 4  # party rows on the registration form (2 per side); blank rows are skipped
 PARTY_FIELDS = (
     "side",
     "kind",
     "name",
     "gender",
+    "ethnicity",
     "birth_year",
     "occupation",
     "address",
@@ -147,6 +151,7 @@ def _parties(post) -> list[services.PartyInput]:
                 name=name,
                 kind=post.get(f"party-{i}-kind", PartyKind.PERSON),
                 gender=post.get(f"party-{i}-gender", ""),
+                ethnicity=post.get(f"party-{i}-ethnicity", ""),
                 birth_year=_int(post.get(f"party-{i}-birth_year", ""), "birth_year"),
                 occupation=post.get(f"party-{i}-occupation", ""),
                 address=post.get(f"party-{i}-address", ""),
@@ -270,7 +275,13 @@ def _render(request, dispute, *, failed: str = "", errors=None, status: int = 20
         ],
         "failed": failed,
         "errors": errors,
-        "data": request.POST if errors else {},
+        # What was typed goes back into the form that was refused, and only there.
+        "f": {failed: request.POST} if errors else {},
+        "consenting": {int(v) for v in request.POST.getlist("consenting") if v.isdigit()}
+        if errors
+        else set(),
+        "confirmation_steps": CONFIRMATION_STEPS,
+        "confirmation_results": Agreement._meta.get_field("confirmation_result").choices,
         "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         "today": timezone.localdate().isoformat(),
     }

@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from cases.models import OPEN_STATUSES, Case, CaseEvent, Status
+from cases.models import CaseKind, OPEN_STATUSES, Case, CaseEvent, Status
 from cases.selectors import cases_for
 from changan import clock
 from changan.geo import metres
@@ -173,10 +173,11 @@ def nearby_open_reports(
         return []
     probe = Probe(text=text, lon=lon, lat=lat, area_code="", since=clock.now() - dt.timedelta(days=days))
     (found,) = similar_reports(
-        [probe], radius=meters, open_only=True, family=family, min_score=0, limit=limit
+        [probe], radius=meters, open_only=True, family=family, min_score=0, limit=2 * limit
     )
     cases = Case.objects.select_related("category").in_bulk([s.pk for s in found])
-    return [cases[s.pk] for s in found]
+    # A dispute is between its parties: never shown to the public, nobody joins it.
+    return [cases[s.pk] for s in found if cases[s.pk].kind != CaseKind.DISPUTE][:limit]
 
 
 def current_route(case: Case, triage: Triage | None = None) -> Route:
