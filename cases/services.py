@@ -214,7 +214,10 @@ ACTIONS: dict[str, Action] = {
     "reassign": Action("改派", (S.DISPATCHED, S.HANDLING), _is_dispatcher),
     "contact_reporter": Action("联系反映人", (S.DISPATCHED, S.HANDLING), _in_lead_unit),
     "request_extension": Action(
-        "申请延期", (S.HANDLING,), _in_lead_unit, lambda c: not c.extension_requested and _not_mid_mediation(c)
+        "申请延期",
+        (S.HANDLING,),
+        _in_lead_unit,
+        lambda c: not c.extension_requested and _not_mid_mediation(c),
     ),
     "grant_extension": Action("批准延期", (S.HANDLING,), _is_dispatcher, lambda c: c.extension_requested),
     "refuse_extension": Action("驳回延期", (S.HANDLING,), _is_dispatcher, lambda c: c.extension_requested),
@@ -1155,7 +1158,9 @@ def set_deadline(
     the change."""
     case = _lock(case)
     if case.status not in RUNNING_STATUSES:
-        raise ValidationError({"due": "只有办理中的案件可以调整时限 / only a case being handled has a deadline"})
+        raise ValidationError(
+            {"due": "只有办理中的案件可以调整时限 / only a case being handled has a deadline"}
+        )
     before, now = _deadlines(case), clock.now()
     _check_new_deadline(case, due, now, later_only=False)
     start = case.dispatched_at or now

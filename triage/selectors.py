@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from cases.models import CaseKind, OPEN_STATUSES, Case, CaseEvent, Status
+from cases.models import OPEN_STATUSES, Case, CaseEvent, CaseKind, Status
 from cases.selectors import cases_for
 from changan import clock
 from changan.geo import metres
