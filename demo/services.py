@@ -86,9 +86,7 @@ def load_demo_city(*, progress: Progress = no_progress, cases_per_year: int = 0)
         stats = simulate_year(cases_per_year=cases_per_year, seed=SEED, progress=progress)
         report.steps.append(f"一年的案件 a year of cases: {stats['cases']} cases, {stats['actions']} actions")
         stats = simulate_disputes(count=max(12, min(60, cases_per_year // 40)), progress=progress)
-        report.steps.append(
-            f"矛盾纠纷 disputes: {stats['disputes']} through the five steps ({stats['steps']} steps)"
-        )
+        report.steps.append(f"矛盾纠纷 disputes: {stats['disputes']} ({stats['steps']} steps taken)")
     else:
         report.steps.append(f"案件 cases: {Case.objects.count()} (已有，未重新生成 / kept)")
     return report
