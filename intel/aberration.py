@@ -4,9 +4,10 @@ numpy/scipy, no Django. Each reproduces the R package ``surveillance``
 are named where they matter — so that our figures can be checked against
 the reference software of public-health surveillance.
 
-Every detector takes the whole series (older values are its history) and
-``start``, the first time point to judge, and returns a ``Detection`` for
-the time points ``start … len(counts) - 1``: the expected value, the upper
+Every detector takes the whole series (older values are its history) —
+or many series at once, one per row of a 2-D array, computed together —
+and ``start``, the first time point to judge, and returns a ``Detection``
+for the time points ``start … counts.shape[-1] - 1``: the expected value, the upper
 bound, the statistic and the alarm (observed above the bound; CUSUM: the
 statistic reaching ``h``). Time points are 0-based here (R's are 1-based).
 
@@ -31,24 +32,25 @@ class Detection:
     alarm: np.ndarray  # bool
 
     def alarms(self) -> list[int]:
-        """Positions (within the judged range) of the alarms."""
+        """Positions (within the judged range) of the alarms of one series."""
         return [int(i) for i in np.flatnonzero(self.alarm)]
 
 
 def _series(counts) -> np.ndarray:
     y = np.asarray(counts, dtype=float)
-    if y.ndim != 1:
-        raise ValueError("counts must be one series")
+    if y.ndim not in (1, 2):
+        raise ValueError("counts must be one series or a 2-D array of series (rows)")
     return y
 
 
 def _windows(y: np.ndarray, times: np.ndarray, first_lag: int, length: int) -> np.ndarray:
-    """Rows of the ``length`` values ending ``first_lag`` steps before each
-    time in ``times`` (``y[t - first_lag - length + 1 … t - first_lag]``)."""
+    """The ``length`` values ending ``first_lag`` steps before each time in
+    ``times`` (``y[…, t - first_lag - length + 1 … t - first_lag]``), on a
+    new last axis."""
     if times.min() - first_lag - length + 1 < 0:
         raise ValueError("the series is too short before the first time point judged")
-    view = sliding_window_view(y, length)
-    return view[times - first_lag - length + 1]
+    view = sliding_window_view(y, length, axis=-1)
+    return view[..., times - first_lag - length + 1, :]
 
 
 # ------------------------------------------------------------------ EARS
@@ -78,29 +80,29 @@ def ears(counts, *, start: int, method: str = "C1", baseline: int = 7, alpha: fl
     alpha = alpha if alpha is not None else (0.025 if method == "C3" else 0.001)
     z = stats.norm.ppf(1 - alpha)
     y = _series(counts)
-    times = np.arange(start, len(y))
+    times = np.arange(start, y.shape[-1])
+    observed = y[..., times]
     guard = 0 if method == "C1" else 2
     if method != "C3":
-        ref = _windows(y, times, 1 + guard, baseline)
-        mean, sigma = ref.mean(axis=1), np.maximum(ref.std(axis=1, ddof=1), min_sigma)
+        mean, sigma = _mean_sd(_windows(y, times, 1 + guard, baseline), min_sigma)
         bound = mean + z * sigma
         with np.errstate(divide="ignore", invalid="ignore"):
-            score = (y[times] - mean) / sigma
-        return Detection(mean, bound, score, y[times] > bound)
-    lagged = np.arange(start - 2, len(y))  # C2 of t − 2 … t
-    ref = _windows(y, lagged, 3, baseline)
-    mean, sigma = ref.mean(axis=1), np.maximum(ref.std(axis=1, ddof=1), min_sigma)
+            score = (observed - mean) / sigma
+        return Detection(mean, bound, score, observed > bound)
+    lagged = np.arange(start - 2, y.shape[-1])  # C2 of t − 2 … t
+    mean, sigma = _mean_sd(_windows(y, lagged, 3, baseline), min_sigma)
     with np.errstate(divide="ignore", invalid="ignore"):
-        c2 = (y[lagged] - mean) / sigma
-        excess = np.maximum(c2 - 1, 0)  # (NaN stays NaN, as R's pmax)
-        excess[np.isnan(c2)] = np.nan
-        before = excess[:-2] + excess[1:-1]
-        bound = np.maximum(y[times] + sigma[2:] * (z - before), 0)
-        bound[np.isnan(before)] = np.nan
-    alarm = np.zeros(len(times), bool)
-    known = ~np.isnan(bound)
-    alarm[known] = y[times][known] > bound[known]
-    return Detection(mean[2:], bound, before, alarm)
+        c2 = (y[..., lagged] - mean) / sigma
+        excess = np.where(np.isnan(c2), np.nan, np.maximum(c2 - 1, 0))  # (NaN stays NaN, as R's pmax)
+        before = excess[..., :-2] + excess[..., 1:-1]
+        bound = np.maximum(observed + sigma[..., 2:] * (z - before), 0)
+        bound = np.where(np.isnan(before), np.nan, bound)
+        alarm = np.where(np.isnan(bound), False, observed > bound)
+    return Detection(mean[..., 2:], bound, before, alarm)
+
+
+def _mean_sd(ref: np.ndarray, min_sigma: float) -> tuple[np.ndarray, np.ndarray]:
+    return ref.mean(axis=-1), np.maximum(ref.std(axis=-1, ddof=1), min_sigma)
 
 
 # ----------------------------------------------------------------- Bayes
@@ -115,7 +117,7 @@ def bayes(counts, *, start: int, w: int = 6, b: int = 0, period: int = 52, alpha
     negative binomial with size Σ + ½ and probability n/(n + 1); the bound
     is its (1 − alpha) quantile (R's ``qnbinom``)."""
     y = _series(counts)
-    times = np.arange(start, len(y))
+    times = np.arange(start, y.shape[-1])
     parts = []
     if current_year:
         parts.append(_windows(y, times, 1, w))
@@ -123,12 +125,13 @@ def bayes(counts, *, start: int, w: int = 6, b: int = 0, period: int = 52, alpha
         parts.append(_windows(y, times, i * period - w, 2 * w + 1))
     if not parts:
         raise ValueError("no reference values: use the current year or past periods")
-    ref = np.concatenate(parts, axis=1)
+    ref = np.concatenate(parts, axis=-1)
     valid = ~np.isnan(ref)
-    n, total = valid.sum(axis=1), np.where(valid, ref, 0).sum(axis=1)
+    n, total = valid.sum(axis=-1), np.where(valid, ref, 0).sum(axis=-1)
     bound = nbinom_quantile(1 - alpha, total + 0.5, n / (n + 1))
     expected = (total + 0.5) / n
-    return Detection(expected, bound, y[times] / np.maximum(expected, 1e-12), y[times] > bound)
+    observed = y[..., times]
+    return Detection(expected, bound, observed / np.maximum(expected, 1e-12), observed > bound)
 
 
 def nbinom_quantile(q: float, size: np.ndarray, prob: np.ndarray) -> np.ndarray:
@@ -156,10 +159,13 @@ def cusum(counts, *, start: int, k: float = 1.04, h: float = 2.26, m: float | No
     if m is None:
         if start < 1:
             raise ValueError("CUSUM needs history before start (or m)")
-        m = float(y[:start].mean())
-    x = (y[start:] - m) / np.sqrt(m)
-    s = np.zeros(len(x) + 1)
-    for t, value in enumerate(x):
-        s[t + 1] = max(0.0, s[t] + value - k)
-    bound = np.maximum(np.ceil(np.sqrt(m) * (h + k - s[:-1]) + m), 0)
-    return Detection(np.full(len(x), m), bound, s[1:], s[1:] >= h)
+        m = y[..., :start].mean(axis=-1, keepdims=True)
+    m = np.broadcast_to(np.asarray(m, dtype=float), y[..., :1].shape)
+    with np.errstate(divide="ignore", invalid="ignore"):  # m = 0: a silent history, R's NaN
+        x = (y[..., start:] - m) / np.sqrt(m)
+    s = np.zeros((*x.shape[:-1], x.shape[-1] + 1))
+    for t in range(x.shape[-1]):  # (a recursion: one step over all series at a time)
+        s[..., t + 1] = np.maximum(0.0, s[..., t] + x[..., t] - k)
+    bound = np.maximum(np.ceil(np.sqrt(m) * (h + k - s[..., :-1]) + m), 0)
+    bound = np.where(np.isnan(bound), 0.0, bound)  # (R sets an undefined bound to 0)
+    return Detection(np.broadcast_to(m, x.shape).copy(), bound, s[..., 1:], s[..., 1:] >= h)
