@@ -48,7 +48,7 @@ def screen(request: HttpRequest) -> HttpResponse:
         "payload": payload(data),
         "rates": [_rate_card(data, key) for key in RATES],
         "weights": [round(w * 100) for w in settings.DASHBOARD_WEIGHTS],
-        "crumbs": _crumbs(request.user, data["area"]),
+        "crumbs": area_crumbs(request.user, data["area"]),
         "wall": request.GET.get("wall") == "1",
         "refresh": REFRESH_SECONDS,
     }
@@ -61,7 +61,7 @@ def _rate_card(data: dict, key: str) -> dict:
     return {"key": key, "label": label, "formula": formula, "year": year, "month": month}
 
 
-def _crumbs(user, area: Area) -> list[Area]:
+def area_crumbs(user, area: Area) -> list[Area]:
     """The way back up, within the user's scope."""
     from accounts.scope import scope_of
 

@@ -8,7 +8,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -48,10 +48,10 @@ def conflicts_of(mediator: Mediator, dispute: Dispute) -> list[str]:
     the mediator, a declared relation, or lives in the mediator's grid
     (a neighbour). Empty when there is no conflict."""
     reasons = []
-    user = mediator.user
+    own_phone = _phone_digest(mediator.user.phone) if mediator.user.phone else ""
     ties = list(mediator.ties.all())
     for party in dispute.parties.all():
-        if user.phone and party.phone_digest and party.phone_digest == _phone_digest(user.phone):
+        if own_phone and party.phone_digest == own_phone:
             reasons.append(f"调解员本人是当事人（{party.name}） / the mediator is a party")
             continue
         for tie in ties:
@@ -102,10 +102,9 @@ def suggest_mediators(dispute: Dispute) -> list[Candidate]:
     case = dispute.case
     township, county = case.area_id[:9] + "000", case.area_id[:6] + "000000"
     # The village of the case and those the parties live in (by their grid).
-    villages = {
-        case.area_id,
-        *(code[:12] for code in dispute.parties.exclude(grid=None).values_list("grid_id", flat=True)),
-    }
+    # The parties are read once here for every mediator's conflict check.
+    prefetch_related_objects([dispute], "parties")
+    villages = {case.area_id, *(p.grid_id[:12] for p in dispute.parties.all() if p.grid_id)}
     city = case.area_id[:4] + "00000000"
     pool = (
         Mediator.objects.filter(is_active=True)

@@ -137,7 +137,12 @@ def _move_to(dispute: Dispute, step: Step, now: dt.datetime) -> None:
     if STEP_ORDER.index(step) <= STEP_ORDER.index(dispute.step):
         return
     dispute.step = step
-    days = settings.MEDIATION_STEP_WORKDAYS.get(step)
+    _start_step_clock(dispute, now)
+
+
+def _start_step_clock(dispute: Dispute, now: dt.datetime) -> None:
+    """The current step's time limit (MEDIATION_STEP_WORKDAYS), from ``now``."""
+    days = settings.MEDIATION_STEP_WORKDAYS.get(dispute.step)
     dispute.step_due_at = work_calendar().add_working_days(now, days) if days else None
     dispute.step_overdue = False
 
@@ -330,7 +335,7 @@ def register(
     if case.status == Status.RECEIVED:
         case = cases.accept(case=case, by=by, category=dispute_type.category or case.category)
     now = clock.now()
-    dispute = Dispute.objects.create(
+    dispute = Dispute(
         case=case,
         dispute_type=dispute_type,
         source=source,
@@ -341,12 +346,12 @@ def register(
         risk_reasons=risk_reasons.strip(),
         registered_by=by,
         registered_at=now,
-        step_due_at=work_calendar().add_working_days(now, settings.MEDIATION_STEP_WORKDAYS[Step.CHOOSE]),
+        # A dispute registered as high risk is checked daily from the start.
+        risk_check_due_at=now + dt.timedelta(days=1) if risk == Risk.HIGH else None,
     )
+    _start_step_clock(dispute, now)
+    dispute.save()
     Party.objects.bulk_create([_party(dispute, p) for p in parties if p.name.strip()])
-    if risk == Risk.HIGH:
-        dispute.risk_check_due_at = now + dt.timedelta(days=1)
-        dispute.save(update_fields=["risk_check_due_at"])
     case.kind = CaseKind.DISPUTE
     if level == Level.COUNTY:
         case.tier, case.leader = Tier.LEADER, leader
@@ -412,10 +417,7 @@ def choose_mediator(*, dispute: Dispute, by, mediator: Mediator, note: str = "")
         dispute.due_at = deadlines.mediation_due(now, work_calendar())
     _move_to(dispute, Step.ENTER, now)
     if previous is not None and previous != mediator.pk:  # a new mediator starts the step afresh
-        dispute.step_due_at = work_calendar().add_working_days(
-            now, settings.MEDIATION_STEP_WORKDAYS[Step.ENTER]
-        )
-        dispute.step_overdue = False
+        _start_step_clock(dispute, now)
     dispute.save()
     cases.log_event(
         case=case,

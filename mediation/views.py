@@ -21,7 +21,7 @@ from accounts.models import User
 from cases import services as case_services
 from cases.models import Case, Status
 from cases.selectors import case_for, timeline
-from figures.views import may_see_screen
+from figures.views import area_crumbs, may_see_screen
 from intake.photos import PhotoRefused
 from intake.photos import process as process_photo
 from mediation import agreement_pdf, selectors, services
@@ -518,17 +518,12 @@ def figures(request: HttpRequest) -> HttpResponse:
         for a in Area.objects.filter(parent=area, level__lte=AreaLevel.VILLAGE).order_by("code")
     }
     total, rows = selectors.dispute_figures(area_code=area.code, start=start, end=end, children=children)
-    crumbs = []
-    node = area
-    while node is not None:
-        crumbs.insert(0, node)
-        node = node.parent
     return render(
         request,
         "mediation/figures.html",
         {
             "area": area,
-            "crumbs": crumbs,
+            "crumbs": area_crumbs(request.user, area),
             "start": start,
             "end": end,
             "total": total,

@@ -77,12 +77,13 @@ def _place(probe: Probe, radius: float) -> tuple[Q, str, list[str]]:
 
 def similar_reports(
     probes: Sequence[Probe], *, radius: float | None = None, open_only: bool = False, family: str = "",
-    min_score: float | None = None, limit: int = 5,
+    min_score: float | None = None, limit: int = 5, public: bool = False,
 ) -> list[list[Similar]]:  # fmt: skip
     """For each probe, the reports of its neighbourhood (see ``_place``) in
     its window, scored on the fingerprints stored with them; most similar
     first, then nearest. One query for the whole batch. ``min_score``
-    defaults to the duplicate threshold; 0 keeps every nearby report."""
+    defaults to the duplicate threshold; 0 keeps every nearby report.
+    ``public``: shown to residents, so no disputes (they are their parties' own)."""
     radius = settings.DUPLICATE_RADIUS_M if radius is None else radius
     min_score = duplicates.DUPLICATE_THRESHOLD if min_score is None else min_score
     places = [_place(p, radius) for p in probes]
@@ -96,6 +97,8 @@ def similar_reports(
     if all(p.until is not None for p in probes):
         rows = rows.filter(received_at__lte=max(p.until for p in probes))
     rows = rows.filter(status__in=OPEN_STATUSES) if open_only else rows.exclude(status=Status.REJECTED)
+    if public:
+        rows = rows.exclude(kind=CaseKind.DISPUTE)
     if family:
         # Reports nobody has classified yet may be the same thing too.
         rows = rows.filter(Q(category__code__startswith=family) | Q(category=None))
@@ -173,11 +176,10 @@ def nearby_open_reports(
         return []
     probe = Probe(text=text, lon=lon, lat=lat, area_code="", since=clock.now() - dt.timedelta(days=days))
     (found,) = similar_reports(
-        [probe], radius=meters, open_only=True, family=family, min_score=0, limit=2 * limit
+        [probe], radius=meters, open_only=True, family=family, min_score=0, limit=limit, public=True
     )
     cases = Case.objects.select_related("category").in_bulk([s.pk for s in found])
-    # A dispute is between its parties: never shown to the public, nobody joins it.
-    return [cases[s.pk] for s in found if cases[s.pk].kind != CaseKind.DISPUTE][:limit]
+    return [cases[s.pk] for s in found]
 
 
 def current_route(case: Case, triage: Triage | None = None) -> Route:
