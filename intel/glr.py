@@ -1,0 +1,813 @@
+"""Likelihood-ratio detectors for count series (探照灯's time axis) and the
+negative-binomial regression they lean on, in numpy/scipy, no Django.
+
+* ``glrpois`` and ``glrnb`` reproduce ``surveillance::algo.glrpois`` and
+  ``algo.glrnb`` (1.20.3, ``change = "intercept"``): the generalised
+  likelihood-ratio (GLR) statistic for a step change of the log mean since
+  some unknown time, against an in-control mean ``mu0`` — R's statistic,
+  its ``"cases"`` bound, its restart after each alarm, and, when ``mu0`` is
+  not given, R's in-control fit (a Poisson GLM or ``MASS::glm.nb`` with a
+  trend and harmonic terms, fitted on the data before ``start``).
+* ``nb_cusum`` is the same family with the change fixed in advance: the
+  recursive negative-binomial (or Poisson) likelihood-ratio CUSUM, which is
+  what R's ``algo.glrnb`` computes when ``theta`` is given.
+* ``nb_glm`` is our own daily detector: a negative-binomial GLM with
+  weekday and seasonal (Fourier) terms and a trend, refitted on a past
+  window that stops ``guard`` days before the judged days, for thousands of
+  series at once; its fit agrees with ``MASS::glm.nb``.
+
+As in ``intel.aberration``, every detector takes one series or many (rows of
+a 2-D array, computed together) and ``start``, the first time point judged
+(0-based), and returns a ``Detection`` for ``start … n − 1``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special
+
+from intel.aberration import Detection, _series, nbinom_quantile
+
+# R's glm.control() and theta.ml() defaults, so that our fits stop where R's do.
+GLM_EPSILON = 1e-8
+GLM_MAXIT = 25
+THETA_EPSILON = np.finfo(float).eps ** 0.25
+THETA_MAX = 1e6
+WARM_EPSILON = 1e-6
+
+
+@dataclass(frozen=True)
+class GLMDetection(Detection):
+    """A ``Detection`` with the upper-tail p-value P(Y ≥ observed) of each
+    judged count under the fitted model — the input of multiplicity
+    control across many series."""
+
+    pvalue: np.ndarray
+    size: np.ndarray  # the negative binomial's size θ behind each judged day (for sums over windows)
+
+
+# ------------------------------------------------------------ GLM fitting
+
+
+def _poisson_deviance(y: np.ndarray, mu: np.ndarray) -> np.ndarray:
+    return 2 * (special.xlogy(y, y / mu) - (y - mu)).sum(axis=-1)
+
+
+def _nb_deviance(y: np.ndarray, mu: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    th = theta[:, None]
+    return 2 * (y * np.log(np.maximum(y, 1) / mu) - (y + th) * np.log((y + th) / (mu + th))).sum(axis=-1)
+
+
+def _irls(
+    y: np.ndarray,
+    X: np.ndarray,
+    *,
+    eta: np.ndarray,
+    theta: np.ndarray | None,
+    maxit: int = GLM_MAXIT,
+    epsilon: float = GLM_EPSILON,
+) -> tuple[np.ndarray, np.ndarray]:
+    """R's ``glm.fit`` with a log link, for many responses ``y`` (rows)
+    sharing one design ``X`` (time × p): Poisson when ``theta`` is None,
+    else negative binomial with that size per row. Starts from ``eta`` and
+    stops each row where R would (relative deviance change < epsilon), so
+    that the coefficients match R's and not only the exact optimum.
+
+    The weighted cross-products of all rows are one matrix product with
+    the outer products of the design rows, which is what makes thousands of
+    series per second possible; callers pass a well-scaled design because
+    this solves the normal equations rather than R's QR."""
+    rows, p = y.shape[0], X.shape[1]
+    outer = (X[:, :, None] * X[:, None, :]).reshape(X.shape[0], p * p)
+    eta = eta.copy()
+    mu = np.exp(eta)
+    beta = np.zeros((rows, p))
+
+    def deviance(idx: np.ndarray, m: np.ndarray) -> np.ndarray:
+        return _poisson_deviance(y[idx], m) if theta is None else _nb_deviance(y[idx], m, theta[idx])
+
+    active = np.arange(rows)
+    dev_old = deviance(active, mu)
+    for _ in range(maxit):
+        ya, mua = y[active], mu[active]
+        w = mua if theta is None else mua / (1 + mua / theta[active, None])
+        z = eta[active] + (ya - mua) / mua
+        lhs = (w @ outer).reshape(-1, p, p)
+        rhs = (w * z) @ X
+        b = np.linalg.solve(lhs, rhs[..., None])[..., 0]
+        eta_a = b @ X.T
+        mu_a = np.exp(eta_a)
+        dev = deviance(active, mu_a)
+        beta[active], eta[active], mu[active] = b, eta_a, mu_a
+        converged = np.abs(dev - dev_old[active]) / (np.abs(dev) + 0.1) < epsilon
+        dev_old[active] = dev
+        active = active[~converged]
+        if not active.size:
+            break
+    return beta, mu
+
+
+class _CountSums:
+    """Sums over the counts of each row that theta's likelihood needs —
+    Σ ψ(θ + y) − ψ(θ), Σ ψ′(θ + y) − ψ′(θ), Σ lgamma(θ + y) − lgamma(θ) —
+    written as Σ_j G_j f(θ + j) with G_j the number of counts above j.
+    Counts are small integers, so this replaces millions of digamma calls
+    by a few hundred divisions per row; large counts fall back to scipy."""
+
+    def __init__(self, y: np.ndarray, *, largest: int = 400):
+        self.y = y
+        top = int(y.max(initial=0))
+        self.exact = top > largest or np.any(y != np.round(y))
+        if not self.exact:
+            rows = y.shape[0]
+            flat = (np.arange(rows)[:, None] * (top + 1) + y.astype(np.int64)).ravel()
+            hist = np.bincount(flat, minlength=rows * (top + 1)).reshape(rows, top + 1)
+            self.above = y.shape[1] - np.cumsum(hist, axis=1)[:, :top]  # G_j, j = 0 … top − 1
+            self.j = np.arange(top, dtype=float)
+
+    def take(self, idx: np.ndarray) -> _CountSums:
+        sub = object.__new__(_CountSums)
+        sub.y, sub.exact = self.y[idx], self.exact
+        if not self.exact:
+            sub.above, sub.j = self.above[idx], self.j
+        return sub
+
+    def digamma(self, th: np.ndarray) -> np.ndarray:
+        if self.exact:
+            return (special.digamma(th[:, None] + self.y) - special.digamma(th)[:, None]).sum(axis=1)
+        return (self.above / (th[:, None] + self.j)).sum(axis=1)
+
+    def trigamma(self, th: np.ndarray) -> np.ndarray:
+        if self.exact:
+            return (special.polygamma(1, th[:, None] + self.y) - special.polygamma(1, th)[:, None]).sum(
+                axis=1
+            )
+        return -(self.above / (th[:, None] + self.j) ** 2).sum(axis=1)
+
+    def lgamma(self, th: np.ndarray) -> np.ndarray:
+        if self.exact:
+            return (special.gammaln(th[:, None] + self.y) - special.gammaln(th)[:, None]).sum(axis=1)
+        return (self.above * np.log(th[:, None] + self.j)).sum(axis=1)
+
+
+def _theta_ml(
+    sums: _CountSums, mu: np.ndarray, *, start: np.ndarray | None = None, limit: int = GLM_MAXIT
+) -> np.ndarray:
+    """``MASS::theta.ml``: Newton's method on the negative-binomial size θ
+    for fixed means, from the moment estimate (or ``start``), row by row
+    stopping where R stops (|step| ≤ ε^¼, at most limit − 1 steps)."""
+    y = sums.y
+    n = y.shape[1]
+    t0 = n / ((y / mu - 1) ** 2).sum(axis=1) if start is None else start.astype(float).copy()
+    active = np.arange(y.shape[0])
+    for _ in range(limit - 1):
+        th = np.abs(t0[active])
+        ya, ma, sa = y[active], mu[active], sums.take(active)
+        tm = th[:, None] + ma
+        score = (
+            sa.digamma(th)
+            + n * (np.log(th) + 1)
+            - np.log(tm).sum(axis=1)
+            - ((ya + th[:, None]) / tm).sum(axis=1)
+        )
+        info = -sa.trigamma(th) - n / th + (2 / tm).sum(axis=1) - ((ya + th[:, None]) / tm**2).sum(axis=1)
+        step = score / info
+        t0[active] = th + step
+        active = active[np.abs(step) > THETA_EPSILON]
+        if not active.size:
+            break
+    return np.maximum(t0, 0.0)
+
+
+def _nb_loglik(sums: _CountSums, mu: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    y, th = sums.y, theta[:, None]
+    return (
+        sums.lgamma(theta)
+        - special.gammaln(y + 1).sum(axis=1)
+        + (th * np.log(th) + y * np.log(mu + (y == 0)) - (th + y) * np.log(th + mu)).sum(axis=1)
+    )
+
+
+def fit_poisson_glm(y, X) -> tuple[np.ndarray, np.ndarray]:
+    """Poisson log-linear regression of each row of ``y`` on the columns of
+    ``X`` (time × p), as ``glm(family = poisson)``: coefficients (rows × p)
+    and fitted means."""
+    y = np.atleast_2d(np.asarray(y, dtype=float))
+    return _irls(y, np.asarray(X, dtype=float), eta=np.log(y + 0.1), theta=None)
+
+
+def fit_nb_glm(
+    y,
+    X,
+    *,
+    theta: float | np.ndarray | None = None,
+    start: np.ndarray | None = None,
+    theta_start: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Negative-binomial log-linear regression of each row of ``y`` on
+    ``X`` (time × p). Returns coefficients (rows × p), θ (the size, per
+    row; variance μ + μ²/θ) and the fitted means.
+
+    With ``theta`` given: ``glm(family = negative.binomial(theta))``.
+    Without: ``MASS::glm.nb`` step for step — a Poisson fit, then
+    alternately ``theta.ml`` on the current means and a refit with that θ,
+    until the log-likelihood and θ settle (R's criterion). ``start`` /
+    ``theta_start`` (coefficients and θ of a nearby fit, e.g. the previous
+    window's; ``theta_start`` None = the moment estimate) switch to joint
+    Newton iterations from there (``_fit_nb_warm``): the same optimum to
+    ~1e-6, in far fewer iterations, but not MASS's exact stopping point."""
+    y = np.atleast_2d(np.asarray(y, dtype=float))
+    X = np.asarray(X, dtype=float)
+    rows = y.shape[0]
+    if theta is not None:
+        th = np.broadcast_to(np.asarray(theta, dtype=float), (rows,)).copy()
+        eta = np.log(y + (y == 0) / 6) if start is None else start @ X.T  # (R's negative.binomial start)
+        beta, mu = _irls(y, X, eta=eta, theta=th)
+        return beta, th, mu
+    sums = _CountSums(y)
+    if start is not None:
+        return _fit_nb_warm(y, X, sums, np.array(start, dtype=float), theta_start)
+    beta, mu = _irls(y, X, eta=np.log(y + 0.1), theta=None)
+    th = _theta_ml(sums, mu)
+    d1 = np.sqrt(2 * max(1, y.shape[1] - X.shape[1]))
+    lm = _nb_loglik(sums, mu, th)
+    lm0 = lm + 2 * d1
+    delta = np.ones(rows)
+    active = np.arange(rows)
+    for _ in range(GLM_MAXIT):
+        active = active[np.abs(lm0[active] - lm[active]) / d1 + np.abs(delta[active]) > GLM_EPSILON]
+        if not active.size:
+            break
+        sa = sums.take(active)
+        b, mu_new = _irls(y[active], X, eta=np.log(mu[active]), theta=th[active])
+        t_old = th[active]
+        # R estimates θ from the means *before* this refit (MASS's order), then moves on.
+        t_new = _theta_ml(sa, mu[active])
+        beta[active], mu[active], th[active] = b, mu_new, t_new
+        delta[active] = t_old - t_new
+        lm0[active] = lm[active]
+        lm[active] = _nb_loglik(sa, mu_new, t_new)
+    return beta, th, mu
+
+
+def _fit_nb_warm(
+    y: np.ndarray, X: np.ndarray, sums: _CountSums, beta: np.ndarray, theta: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The same maximum-likelihood fit from a nearby solution: each
+    iteration is one IRLS step for the coefficients and one Newton step for
+    θ together (MASS alternates full fits, which from a good start mostly
+    re-verifies convergence). Stops per row when the coefficients move less
+    than 1e-8 and θ less than 1e-6 (relative)."""
+    rows, n = y.shape
+    p = X.shape[1]
+    outer = (X[:, :, None] * X[:, None, :]).reshape(n, p * p)
+    mu = np.exp(beta @ X.T)
+    th = n / ((y / mu - 1) ** 2).sum(axis=1) if theta is None else np.array(theta, dtype=float)
+    th = np.clip(np.nan_to_num(th, nan=THETA_MAX), 1e-6, THETA_MAX)
+    active = np.arange(rows)
+    sa, ya = sums, y
+    for _ in range(4 * GLM_MAXIT):
+        if sa.y.shape[0] != active.size:
+            sa, ya = sums.take(active), y[active]
+        ma, ta = mu[active], th[active]
+        # θ: one Newton step of theta.ml's score at the current means (σ = 1/(μ + θ)).
+        sigma = 1 / (ma + ta[:, None])
+        yt = ya + ta[:, None]
+        score = sa.digamma(ta) + n * (np.log(ta) + 1) + np.log(sigma).sum(axis=1) - (yt * sigma).sum(axis=1)
+        info = -sa.trigamma(ta) - n / ta + 2 * sigma.sum(axis=1) - (yt * sigma**2).sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t_new = ta + np.where(
+                info > 0, score / info, np.sign(score) * ta
+            )  # (not concave here: double/halve)
+        t_new = np.clip(np.nan_to_num(t_new, nan=THETA_MAX), ta / 4, ta * 4).clip(1e-6, THETA_MAX)
+        # β: one IRLS step with the new θ.
+        w = ma / (1 + ma / t_new[:, None])
+        z = np.log(ma) + (ya - ma) / ma
+        b = np.linalg.solve((w @ outer).reshape(-1, p, p), ((w * z) @ X)[..., None])[..., 0]
+        moved = np.abs(b - beta[active]).max(axis=1) > 1e-8 * (1 + np.abs(b).max(axis=1))
+        # (θ at its cap is the Poisson limit: there only the coefficients still count)
+        moved |= (np.abs(t_new - ta) > WARM_EPSILON * ta) & (t_new < THETA_MAX)
+        beta[active], th[active], mu[active] = b, t_new, np.exp(b @ X.T)
+        active = active[moved]
+        if not active.size:
+            break
+    return beta, th, mu
+
+
+# ------------------------------------------------ in-control mean (R's hook)
+
+
+def _glr_design(t: np.ndarray, *, period: int, harmonics: int, trend: bool, scale: float) -> np.ndarray:
+    """R's ``estimateGLRNbHook`` formula ``y ~ 1 [+ t] + Σ cos(2sπt/p) +
+    sin(2sπt/p)`` with t the 1-based time index; the trend column is divided
+    by ``scale`` (the fit is the same, the normal equations better posed)."""
+    cols = [np.ones_like(t, dtype=float)]
+    if trend:
+        cols.append(t / scale)
+    for s in range(1, harmonics + 1):
+        cols += [np.cos(2 * s * np.pi / period * t), np.sin(2 * s * np.pi / period * t)]
+    return np.column_stack(cols)
+
+
+def in_control_mean(
+    counts, *, start: int, alpha: float | None, period: int = 52, harmonics: int = 1, trend: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """The in-control mean of ``algo.glrnb`` when ``mu0`` is not given: a
+    log-linear model of the counts before ``start`` with ``harmonics``
+    seasonal pairs of period ``period`` and optionally a linear trend,
+    predicted over ``start … n − 1``. ``alpha`` (NB dispersion, variance
+    μ + αμ²) 0 fits a Poisson GLM, a positive value a negative-binomial GLM
+    with that dispersion, None ``MASS::glm.nb`` (and its θ gives α = 1/θ).
+    Returns (mu0 for the judged range, α per row)."""
+    y = _series(counts)
+    y2 = np.atleast_2d(y)
+    n = y2.shape[-1]
+    if start < 2:
+        raise ValueError("the in-control model needs history before start")
+    design = _glr_design(
+        np.arange(1, n + 1, dtype=float),
+        period=period,
+        harmonics=harmonics,
+        trend=trend,
+        scale=float(start - 1),
+    )
+    train, judged = design[:start], design[start:]  # (R's t = 1 … start, then start + 1 … n)
+    if alpha is None:
+        beta, theta, _ = fit_nb_glm(y2[:, :start], train)
+        a = 1 / theta
+    elif alpha == 0:
+        beta, _ = fit_poisson_glm(y2[:, :start], train)
+        a = np.zeros(y2.shape[0])
+    else:
+        beta, _, _ = fit_nb_glm(y2[:, :start], train, theta=1 / alpha)
+        a = np.full(y2.shape[0], float(alpha))
+    mu0 = np.exp(beta @ judged.T)
+    return (mu0[0], a[0]) if y.ndim == 1 else (mu0, a)
+
+
+# ------------------------------------------------------------ GLR charts
+
+
+def _segment_sums(v: np.ndarray) -> np.ndarray:
+    """Σ v[k … n] for every k (n = last column), row by row."""
+    return np.cumsum(v[:, ::-1], axis=1)[:, ::-1]
+
+
+def _poisson_glr(
+    x: np.ndarray, mu: np.ndarray, low: np.ndarray, high: np.ndarray, direction: int
+) -> np.ndarray:
+    """max over low ≤ k ≤ high of sup_κ Σ_{i=k}^{n} log Pois(x_i; e^κ μ_i)/Pois(x_i; μ_i),
+    κ restricted to the direction: the C code's closed form κ̂ = log(Σx/Σμ)."""
+    sx, sm = _segment_sums(x), _segment_sums(mu)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kappa = direction * np.maximum(0, direction * np.log(sx / sm))
+        lr = kappa * sx + (1 - np.exp(kappa)) * sm
+    return _max_over(lr, low, high)
+
+
+def _max_over(lr: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    k = np.arange(lr.shape[1])
+    ok = (k >= low[:, None]) & (k <= high[:, None]) & ~np.isnan(lr)  # (C: NaN never beats the max)
+    best = np.where(ok, lr, -1e99).max(axis=1, initial=-1e99)
+    return np.where(high < low, 0.0, best)  # (no admissible k: R's statistic stays 0)
+
+
+def _nb_glr(
+    x: np.ndarray, mu: np.ndarray, alpha: np.ndarray, low: np.ndarray, high: np.ndarray, direction: int
+) -> np.ndarray:
+    """The same for the negative binomial with dispersion α: κ̂ has no closed
+    form, so each segment k … n gets Newton's method on its concave profile
+    (as the C code does), all segments and rows at once."""
+    m = x.shape[1]
+    a = alpha[:, None, None]
+    inside = np.arange(m)[None, :] >= np.arange(m)[:, None]  # [k, i]: i in k … n
+    xs, ms = x[:, None, :], mu[:, None, :]
+    sx, sm = _segment_sums(x), _segment_sums(mu)
+    with np.errstate(divide="ignore"):
+        kappa = np.log(np.maximum(sx, 0.5) / sm)  # the Poisson estimate: a close start
+    todo = sx > 0
+    for _ in range(100):
+        e = np.exp(kappa)[..., None]
+        denom = 1 + a * e * ms
+        score = np.where(inside, (xs - e * ms) / denom, 0).sum(axis=2)
+        info = e[..., 0] * np.where(inside, ms * (a * xs + 1) / denom**2, 0).sum(axis=2)
+        step = np.where(todo, np.clip(score / info, -3, 3), 0.0)  # (Newton on a concave profile)
+        kappa = kappa + step
+        todo &= np.abs(step) > 1e-12
+        if not todo.any():
+            break
+    kappa = np.where(sx == 0, -np.inf, kappa)  # (all zeros: the sup is at κ → −∞)
+    kappa = direction * np.maximum(0, direction * kappa)
+    kappa = np.where(np.isinf(kappa), -18.0, kappa)  # (R stops its Newton there)
+    e = np.exp(kappa)[..., None]
+    lnk = np.where(inside, kappa[..., None] * xs + (xs + 1 / a) * np.log((1 + a * ms) / (1 + a * ms * e)), 0)
+    return _max_over(lnk.sum(axis=2), low, high)
+
+
+def _smallest(
+    pred: Callable[[np.ndarray, np.ndarray], np.ndarray], rows: np.ndarray, *, cap: float = 2.0**40
+) -> np.ndarray:
+    """For each row, the smallest integer v ≥ 0 with pred(rows, v) true,
+    pred being monotone in v (false … false true … true); ``cap`` + 1 where
+    it is false up to ``cap``."""
+    out = np.zeros(rows.size)
+    zero = pred(rows, np.zeros(rows.size))
+    todo = np.flatnonzero(~zero)
+    lo, hi = np.zeros(todo.size), np.ones(todo.size)
+    while todo.size:  # gallop up to a true value
+        ok = pred(rows[todo], hi) | (hi > cap)
+        grow = ~ok
+        if not grow.any():
+            break
+        lo = np.where(grow, hi, lo)
+        hi = np.where(grow, np.minimum(hi * 2, cap + 1), hi)
+    while todo.size and np.any(hi - lo > 1):  # then bisect
+        open_ = hi - lo > 1
+        mid = np.floor((lo + hi) / 2)
+        ok = pred(rows[todo], mid)
+        hi, lo = np.where(open_ & ok, mid, hi), np.where(open_ & ~ok, mid, lo)
+    out[todo] = hi
+    return out
+
+
+def _glr_run(
+    x: np.ndarray,
+    mu0: np.ndarray,
+    alpha: np.ndarray,
+    *,
+    c_arl: float,
+    m_window: int,
+    direction: int,
+    ret: str,
+    x_max: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The GLR chart over the judged range, restarted after every alarm as
+    R does (``algo.glrnb`` cuts the series after the alarm and runs again
+    from the next time point). Returns (statistic, upper bound, alarm)."""
+    rows, length = x.shape
+    poisson = np.all(alpha == 0)
+    stat, bound = np.zeros((rows, length)), np.zeros((rows, length))
+    alarm = np.zeros((rows, length), dtype=bool)
+    origin = np.zeros(rows, dtype=int)
+    for n in range(length):
+        low = origin if m_window < 0 else np.maximum(origin, n - m_window)
+        # R's windowed Poisson code leaves out the segment of the last point alone.
+        high = np.full(rows, n - 1 if poisson and m_window > 0 else n)
+
+        def at(idx: np.ndarray, value: np.ndarray | None = None, n=n, low=low, high=high) -> np.ndarray:
+            xs = x[idx, : n + 1]
+            if value is not None:
+                xs = xs.copy()
+                xs[:, n] = value
+            if poisson:
+                return _poisson_glr(xs, mu0[idx, : n + 1], low[idx], high[idx], direction)
+            return _nb_glr(xs, mu0[idx, : n + 1], alpha[idx], low[idx], high[idx], direction)
+
+        every = np.arange(rows)
+        stat[:, n] = at(every)
+        alarm[:, n] = stat[:, n] >= c_arl
+        if ret == "cases":
+            bound[:, n] = _glr_cases(
+                at,
+                x[:, n],
+                alarm[:, n],
+                high < low,
+                c_arl=c_arl,
+                direction=direction,
+                poisson=poisson,
+                x_max=x_max,
+            )
+        origin[alarm[:, n]] = n + 1
+    if ret == "value":
+        bound = stat
+    return stat, np.maximum(bound, 0.0), alarm
+
+
+def _glr_cases(
+    at,
+    observed: np.ndarray,
+    alarmed: np.ndarray,
+    empty: np.ndarray,
+    *,
+    c_arl: float,
+    direction: int,
+    poisson: bool,
+    x_max: float,
+) -> np.ndarray:
+    """R's ``"cases"`` bound at one time point: the count there that would
+    have made (for ``dir = "dec"``: unmade) an alarm, the rest unchanged.
+    Poisson (C code): the smallest count from 0 up that reaches c.ARL.
+    Negative binomial (R's brute-force search from the observed count):
+    the same smallest count, except that R never searches from an
+    observed 0 nor beyond ``x_max`` + 1 (1e99 then) and reports 0 where
+    even 0 alarms."""
+    rows = np.arange(observed.size)
+    if poisson:
+        if direction == 1:
+            found = _smallest(lambda idx, v: at(idx, v) >= c_arl, rows)
+        else:
+            found = _smallest(lambda idx, v: at(idx, v) <= c_arl, rows)
+        return np.where(empty, 0.0, found)
+    found = _smallest(lambda idx, v: at(idx, v) >= c_arl, rows, cap=x_max + 1)
+    quiet_out = ~alarmed & ((observed < 1) | (observed > x_max) | (found > x_max + 1))
+    found = np.where(quiet_out, 1e99, found)
+    return np.where(alarmed & (observed > x_max), 0.0, found)
+
+
+def _lr_cusum(
+    x: np.ndarray, mu0: np.ndarray, alpha: np.ndarray, *, kappa: float, c_arl: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The recursive LR CUSUM for a known change κ of the log mean (R's
+    ``lr_cusum`` / ``lr_cusum_nb``): S_t = max(0, S_{t−1} + z_t) with z_t
+    the log-likelihood ratio of x_t, an alarm when S_t > c (strictly) and a
+    restart from 0 after it. The bound is R's back-calculated count that
+    would give S_t = c — not rounded, as R returns it."""
+    rows, length = x.shape
+    a = alpha[:, None]
+    nb = a > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_ratio = np.where(nb, np.log((1 + a * mu0) / (1 + a * mu0 * np.exp(kappa))), 0.0)
+        z = np.where(
+            nb, kappa * x + (x + 1 / np.where(nb, a, 1)) * log_ratio, kappa * x + (1 - np.exp(kappa)) * mu0
+        )
+    stat, bound = np.zeros((rows, length)), np.zeros((rows, length))
+    alarm = np.zeros((rows, length), dtype=bool)
+    previous = np.zeros(rows)
+    for t in range(length):  # (a recursion: one step over all series at a time)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pois_cases = (c_arl - previous + mu0[:, t] * (np.exp(kappa) - 1)) / kappa
+            nb_cases = (c_arl - previous - log_ratio[:, t] / np.where(nb[:, 0], alpha, 1)) / (
+                kappa + log_ratio[:, t]
+            )
+        bound[:, t] = np.where(nb[:, 0], nb_cases, pois_cases)
+        stat[:, t] = np.maximum(0, previous + z[:, t])
+        alarm[:, t] = stat[:, t] > c_arl
+        previous = np.where(alarm[:, t], 0.0, stat[:, t])
+    return stat, bound, alarm
+
+
+def glrnb(
+    counts,
+    *,
+    start: int,
+    mu0=None,
+    alpha: float | None = None,
+    c_arl: float = 5.0,
+    m_window: int = -1,
+    change: str = "intercept",
+    theta: float | None = None,
+    direction: str = "inc",
+    ret: str = "value",
+    x_max: float = 1e4,
+    period: int = 52,
+    harmonics: int = 1,
+    trend: bool = False,
+) -> Detection:
+    """The negative-binomial GLR chart of ``surveillance::algo.glrnb``
+    (Höhle & Paul 2008): at each time n the largest log-likelihood ratio,
+    over all change points k (within ``m_window`` of n unless −1) and
+    changes κ of the log mean in ``direction``, of the counts k … n against
+    their in-control mean ``mu0``; an alarm when it reaches ``c_arl``,
+    after which the chart restarts at the next time point.
+
+    * ``mu0``: the in-control means over the judged range (one per judged
+      time point, or per row and point); None fits R's default model on
+      the counts before ``start`` (see ``in_control_mean``: ``harmonics``
+      seasonal pairs of ``period``, ``trend``).
+    * ``alpha``: dispersion (variance μ + αμ²); 0 is the Poisson chart; None
+      estimates it with ``MASS::glm.nb`` together with ``mu0`` (as R does
+      when ``alpha`` is not in its control list).
+    * ``theta``: a fixed change κ = ``theta`` instead of the GLR — the
+      recursive LR CUSUM (see ``nb_cusum``).
+    * ``ret``: ``"value"`` makes the upper bound the statistic, ``"cases"``
+      the count at each time point that would have raised the alarm.
+
+    ``score`` is always the statistic; ``expected`` is ``mu0``."""
+    if change != "intercept":
+        raise ValueError("only change='intercept' is implemented")
+    if direction not in ("inc", "dec"):
+        raise ValueError("direction is 'inc' or 'dec'")
+    if ret not in ("value", "cases"):
+        raise ValueError("ret is 'value' or 'cases'")
+    if theta is not None and theta == 1:
+        raise ValueError("theta has to be larger than 1")  # (R's own check, kept for parity)
+    y = _series(counts)
+    y2 = np.atleast_2d(y)
+    rows, length = y2.shape[0], y2.shape[1] - start
+    if mu0 is None:
+        mu, a = in_control_mean(y2, start=start, alpha=alpha, period=period, harmonics=harmonics, trend=trend)
+    else:
+        if alpha is None:
+            raise ValueError("alpha can only be estimated together with mu0 (mu0=None)")
+        mu = np.broadcast_to(np.asarray(mu0, dtype=float), (rows, length)).copy()
+        a = np.full(rows, float(alpha))
+    if ret == "cases" and theta is None and np.any(a > 0) and direction == "dec":
+        raise ValueError(
+            "R's cases search for the negative-binomial GLR only makes sense for direction='inc'"
+        )
+    x = y2[:, start:]
+    if theta is None:
+        stat, bound, alarm = _glr_run(
+            x,
+            mu,
+            a,
+            c_arl=c_arl,
+            m_window=m_window,
+            direction=1 if direction == "inc" else -1,
+            ret=ret,
+            x_max=x_max,
+        )
+    else:
+        stat, cases, alarm = _lr_cusum(x, mu, a, kappa=float(theta), c_arl=c_arl)
+        bound = np.maximum(np.nan_to_num(cases if ret == "cases" else stat, nan=0.0), 0.0)
+    if y.ndim == 1:
+        return Detection(mu[0], bound[0], stat[0], alarm[0])
+    return Detection(mu, bound, stat, alarm)
+
+
+def glrpois(
+    counts,
+    *,
+    start: int,
+    mu0=None,
+    c_arl: float = 5.0,
+    m_window: int = -1,
+    change: str = "intercept",
+    theta: float | None = None,
+    direction: str = "inc",
+    ret: str = "value",
+    period: int = 52,
+    harmonics: int = 1,
+    trend: bool = False,
+) -> Detection:
+    """The Poisson GLR chart of ``surveillance::algo.glrpois``: ``glrnb``
+    with α = 0 (R's own definition); with ``theta`` the Poisson LR CUSUM.
+    Without ``mu0`` the in-control mean is R's Poisson GLM on the counts
+    before ``start``."""
+    return glrnb(
+        counts,
+        start=start,
+        mu0=mu0,
+        alpha=0.0,
+        c_arl=c_arl,
+        m_window=m_window,
+        change=change,
+        theta=theta,
+        direction=direction,
+        ret=ret,
+        period=period,
+        harmonics=harmonics,
+        trend=trend,
+    )
+
+
+def nb_cusum(
+    counts,
+    *,
+    start: int,
+    shift: float = 2.0,
+    h: float = 5.0,
+    mu0=None,
+    alpha: float | None = None,
+    ret: str = "value",
+    period: int = 52,
+    harmonics: int = 1,
+    trend: bool = False,
+) -> Detection:
+    """The negative-binomial CUSUM (Höhle & Paul 2008, eq. 4): a recursive
+    likelihood-ratio chart for the mean multiplying by ``shift`` (κ =
+    log shift; below 1 watches for a fall), alarming when the statistic
+    exceeds ``h`` and restarting after each alarm. ``mu0``/``alpha`` as in
+    ``glrnb`` (None: R's in-control fit and ``glm.nb`` dispersion; α = 0
+    gives the Poisson CUSUM). It is ``algo.glrnb(theta = log(shift),
+    c.ARL = h)``; ``ret="cases"`` bounds are the (unrounded) counts that
+    would have reached h."""
+    if shift <= 0 or shift == 1:
+        raise ValueError("shift must be positive and not 1")
+    return glrnb(
+        counts,
+        start=start,
+        mu0=mu0,
+        alpha=alpha,
+        c_arl=h,
+        theta=float(np.log(shift)),
+        ret=ret,
+        period=period,
+        harmonics=harmonics,
+        trend=trend,
+    )
+
+
+# ------------------------------------------------------ daily NB GLM detector
+
+
+def nb_glm_design(
+    days: int,
+    *,
+    period: int = 365,
+    weekday: bool = True,
+    first_weekday: int = 0,
+    harmonics: int = 2,
+    trend: bool = True,
+) -> np.ndarray:
+    """The design of ``nb_glm`` for days 0 … days − 1, columns in this order:
+    intercept; trend = day / period (so its coefficient is the log growth
+    per period, e.g. per year); six weekday indicators (weekday
+    (first_weekday + day) mod 7 = 1 … 6, weekday 0 the reference); cos and
+    sin(2πs·day/period) for s = 1 … harmonics."""
+    t = np.arange(days, dtype=float)
+    cols = [np.ones(days)]
+    if trend:
+        cols.append(t / period)
+    if weekday:
+        wd = (first_weekday + np.arange(days)) % 7
+        cols += [(wd == d).astype(float) for d in range(1, 7)]
+    for s in range(1, harmonics + 1):
+        cols += [np.cos(2 * np.pi * s * t / period), np.sin(2 * np.pi * s * t / period)]
+    return np.column_stack(cols)
+
+
+def nb_glm(
+    counts,
+    *,
+    start: int,
+    period: int = 365,
+    weekday: bool = True,
+    first_weekday: int = 0,
+    harmonics: int = 2,
+    trend: bool = True,
+    train_window: int | None = None,
+    guard: int = 7,
+    alpha: float = 0.01,
+    refit_every: int = 28,
+) -> GLMDetection:
+    """A negative-binomial GLM detector for daily counts, many series at once.
+
+    Every ``refit_every`` days from ``start`` the model of ``nb_glm_design``
+    (weekday, ``harmonics`` seasonal pairs of ``period``, trend) is fitted
+    by maximum likelihood (coefficients and θ, as ``MASS::glm.nb``) on the
+    ``train_window`` days (None: all days) that end ``guard`` days before
+    that refit day, and predicts the days up to the next refit. The guard
+    keeps an outbreak's first days out of the baseline that judges them,
+    so a step in the counts cannot raise its own expectation and hide.
+    Each fit starts from the previous one, so refits cost a few iterations.
+
+    For each judged day: ``expected`` = predicted mean μ; ``upperbound`` =
+    the NB(μ, θ) (1 − alpha) quantile (R's ``qnbinom``); ``alarm`` =
+    observed above it; ``pvalue`` = P(Y ≥ observed), the upper-tail
+    probability (for multiplicity control across series); ``score`` =
+    −log10(pvalue): larger means more evidence of excess, comparable
+    across series, and monotone in the count for a given day, so
+    thresholds can be tuned on it."""
+    y = _series(counts)
+    y2 = np.atleast_2d(y)
+    rows, n = y2.shape
+    if not 0 < start < n:
+        raise ValueError("start must fall inside the series")
+    if guard < 0 or refit_every < 1:
+        raise ValueError("guard must be ≥ 0 and refit_every ≥ 1")
+    design = nb_glm_design(
+        n, period=period, weekday=weekday, first_weekday=first_weekday, harmonics=harmonics, trend=trend
+    )
+    p = design.shape[1]
+    mu = np.empty((rows, n - start))
+    size = np.empty((rows, n - start))
+    beta = theta = None
+    for refit in range(start, n, refit_every):
+        end = refit - guard
+        begin = 0 if train_window is None else end - train_window
+        if begin < 0 or end - begin < 2 * p:
+            raise ValueError("too little history before the first judged day for this window and guard")
+        if beta is None:  # (a Poisson fit is a good enough start for the joint Newton iterations)
+            beta, _ = fit_poisson_glm(y2[:, begin:end], design[begin:end])
+        beta, theta, _ = fit_nb_glm(y2[:, begin:end], design[begin:end], start=beta, theta_start=theta)
+        # Counts no more variable than Poisson drive θ to infinity (MASS warns and stops):
+        # cap it, which is the Poisson model to any precision that matters here.
+        theta = np.where(np.isfinite(theta) & (theta > 0), np.minimum(theta, THETA_MAX), THETA_MAX)
+        days = slice(refit - start, min(refit + refit_every, n) - start)
+        mu[:, days] = np.exp(beta @ design[refit : refit + refit_every].T)
+        size[:, days] = theta[:, None]
+    observed = y2[:, start:]
+    prob = size / (size + mu)
+    bound = nbinom_quantile(1 - alpha, size, prob)
+    # P(Y ≥ y) = I_{1−p}(y, θ) (scipy's nbdtrc would truncate θ to an integer).
+    pvalue = np.where(observed > 0, special.betainc(np.maximum(observed, 1), size, mu / (size + mu)), 1.0)
+    with np.errstate(divide="ignore"):
+        score = -np.log10(pvalue)
+    parts = (mu, bound, score, observed > bound, pvalue, size)
+    return GLMDetection(*(v[0] for v in parts)) if y.ndim == 1 else GLMDetection(*parts)
+
+
+__all__ = [
+    "GLMDetection",
+    "fit_nb_glm",
+    "fit_poisson_glm",
+    "glrnb",
+    "glrpois",
+    "in_control_mean",
+    "nb_cusum",
+    "nb_glm",
+    "nb_glm_design",
+]
