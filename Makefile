@@ -65,12 +65,14 @@ format: install-test
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: install ## run the benchmarks and update docs/benchmarks.md (intake and dashboard need PostgreSQL)
+bench: install-test ## run the benchmarks and update docs/benchmarks.md (intake and dashboard need PostgreSQL)
 	$(PY) bench/locate.py --write-docs
 	$(PY) bench/intake.py --write-docs
 	$(PY) bench/report_page.py --write-docs
 	$(PY) bench/dashboard.py --write-docs
 	$(PY) bench/intel.py --write-docs
+	$(PY) bench/scan.py --write-docs
+	$(PY) bench/early_warning.py --write-docs
 
 clean:
 	rm -rf $(VENV) node_modules build var/static

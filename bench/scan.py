@@ -5,6 +5,7 @@ year of cases, against SaTScan's time for the same analysis.
 
     python bench/scan.py                          # 10,000 grids × 365 days, 999 replicates, 1 and 2 workers
     python bench/scan.py --workers 2 --replicates 99
+    python bench/scan.py --write-docs             # …and update docs/benchmarks.md
 
 The city is a square of grids 500 m apart; each grid's daily mean is
 exponential with mean 0.082 capped at 0.5 (~300,000 cases a year over
@@ -30,6 +31,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.docs import write_section  # noqa: E402
 from intel import scan  # noqa: E402
 
 # SaTScan 10.x, measured on this kind of machine, per the issue (#8): the same prospective
@@ -123,9 +125,14 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="one run per value")
     parser.add_argument("--max-k", type=int, default=20)
     parser.add_argument("--radius", type=float, default=3000.0, help="metres")
+    parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args(argv)
     result = run(args.locations, args.days, args.replicates, args.workers, args.max_k, args.radius)
-    print(report(result))
+    text = report(result)
+    print(text)
+    if args.write_docs:
+        write_section("space-time-scan", text)
+        print("\nwritten to docs/benchmarks.md")
     return result
 
 

@@ -10,11 +10,13 @@ def navigation(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     from accounts.models import RoleCode
+    from earlywarning.selectors import may_see_signals
     from figures.views import may_see_screen
     from regions.selectors import grids_of_worker
 
     return {
         "nav_screen": may_see_screen(user),
         "nav_field": grids_of_worker(user).exists(),
+        "nav_signals": may_see_signals(user),
         "nav_mediation": user.has_role(RoleCode.MEDIATOR) or user.has_role(RoleCode.DISPATCHER),
     }

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "fieldwork",  # the grid worker's phone: reports, 自办, 吹哨, patrols, visits
     "triage",  # 智能分拣: the intel package's models, trained and evaluated on real data
     "mediation",  # 矛盾纠纷: the five-step mediation 选·进·稳·调·清 on dispute cases
+    "earlywarning",  # 探照灯: nightly early warning — count series, clusters, entities, keywords
     "demo",  # the demo city loader
 ]
 
@@ -318,3 +319,14 @@ MEDIATION_STEP_WORKDAYS = {
 }
 # Warn this many workdays before the judicial-confirmation window (30 days) closes.
 MEDIATION_CONFIRMATION_WARN_WORKDAYS = env.int("MEDIATION_CONFIRMATION_WARN_WORKDAYS", default=5)
+# Early warning (探照灯): the worker judges yesterday once, after this hour;
+# the parameters are earlywarning.engine.Parameters (see docs/operations.md).
+EARLY_WARNING_HOUR = env.int("EARLY_WARNING_HOUR", default=1)
+EARLY_WARNING = {
+    "history_days": env.int("EARLY_WARNING_HISTORY_DAYS", default=365),
+    # The stated budget: expected false alarms per county per day over all its count series.
+    "false_alarms_per_county_day": env.float("EARLY_WARNING_FALSE_ALARMS_PER_COUNTY_DAY", default=0.2),
+    "scan_replicates": env.int("EARLY_WARNING_SCAN_REPLICATES", default=999),
+    "scan_alpha": env.float("EARLY_WARNING_SCAN_ALPHA", default=0.01),
+    "scan_workers": env.int("EARLY_WARNING_SCAN_WORKERS", default=1),
+}

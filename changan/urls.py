@@ -9,6 +9,7 @@ from accounts.api import me
 from cases import views as case_views
 from cases.api import CaseViewSet
 from changan.views import healthz
+from earlywarning import views as warning_views
 from fieldwork import views as field_views
 from figures import views as figure_views
 from intake import views as intake_views
@@ -43,6 +44,10 @@ urlpatterns = [
     path("cases/filters/<int:pk>/delete/", case_views.delete_filter, name="cases-delete-filter"),
     path("cases/<int:pk>/", case_views.case_page, name="case"),
     path("hot/", triage_views.hot_issues, name="hot-issues"),
+    path("warning/", warning_views.board, name="signals"),
+    path("warning/<int:pk>/", warning_views.signal_page, name="signal"),
+    path("warning/<int:pk>/map.json", warning_views.signal_map, name="signal-map"),
+    path("warning/<int:pk>/decide/", warning_views.decide, name="signal-decide"),
     path("mediation/", mediation_views.workspace, name="mediation"),
     path("mediation/figures/", mediation_views.figures, name="dispute-figures"),
     path("mediation/register/<int:case_pk>/", mediation_views.register, name="dispute-register"),

@@ -12,6 +12,7 @@ import numpy as np
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Role, RoleCode, User
 from cases.models import Case
@@ -87,6 +88,11 @@ def load_demo_city(*, progress: Progress = no_progress, cases_per_year: int = 0)
         report.steps.append(f"一年的案件 a year of cases: {stats['cases']} cases, {stats['actions']} actions")
         stats = simulate_disputes(count=max(12, min(60, cases_per_year // 40)), progress=progress)
         report.steps.append(f"矛盾纠纷 disputes: {stats['disputes']} ({stats['steps']} steps taken)")
+        from demo.warning import judge_demo_days
+
+        signals, planted = judge_demo_days(end=timezone.localdate())
+        report.steps.append(f"风险预警 early warning: {signals} signals; planted events found on their day:")
+        report.steps += [f"  {line}" for line in planted]
     else:
         report.steps.append(f"案件 cases: {Case.objects.count()} (已有，未重新生成 / kept)")
     return report

@@ -101,6 +101,16 @@ class Burst:
     category: str
     titles: tuple[str, ...]
     details: tuple[str, ...]
+    # Planted early-warning events (探照灯) say how many reports come on each
+    # day instead of spreading ``reports`` at random, over how many of the
+    # place's nearest grids of its township, and by whom.
+    daily: tuple[int, ...] = ()
+    grids: int = 1
+    grid_event: bool = False  # reported by the grid worker, not by residents
+    found_on: int | None = None  # the day (0 = the first report's) the engine must signal it
+
+    def first_day(self, end: dt.date) -> dt.date:
+        return end - dt.timedelta(days=self.days_before_end)
 
 
 BURSTS = (
@@ -115,6 +125,36 @@ BURSTS = (
            "搅拌站夜间运料车进出频繁，噪音扰民，老人孩子都睡不好，请环保部门查处。",
            "附近搅拌站通宵生产，轰鸣声不断，多次反映没有改善，请求尽快处理。")),
 )  # fmt: skip
+
+# Planted early-warning events (探照灯). The engine must signal each on its
+# ``found_on`` day (0 = the day of the first report) and not the day before,
+# in the event's township and class (or, for the wage arrears, by the
+# company's name); earlywarning/tests/test_planted_events.py checks it.
+# - wage arrears against one construction company in 淇县灵山街道: 1, 3, 4
+#   reports on three days; the fourth report (day 1) makes it significant;
+# - odour complaints over 5 neighbouring grids of 浚县黎阳街道 (工业路):
+#   2, 3, 5 reports; two in one day where there are none all year (day 0);
+# - neighbour disputes reported by one village's grid worker in 山城区: a
+#   run of 1, 0, 1, 1, 2, 2, 3; the second report two days after the first.
+WAGE_ARREARS = Burst(9, 3, 8, "410622004", "150604",
+    ("恒泰建筑工地拖欠农民工工资", "恒泰建筑工程公司欠薪", "灵山街道工地讨薪"),
+    ("我们在鹤壁市恒泰建筑工程有限公司承建的工地干了半年，工资一直拖欠，二十多名工人讨薪无果。",
+     "鹤壁市恒泰建筑工程有限公司拖欠我们农民工工资四个月，包工头联系不上，请求劳动监察介入。",
+     "鹤壁市恒泰建筑工程有限公司欠薪不给，再不解决我们就集体去市政府聚集讨说法。"),
+    daily=(1, 3, 4), found_on=1)  # fmt: skip
+ODOUR_CLUSTER = Burst(6, 3, 10, "410621003010", "040206",
+    ("工业路附近刺鼻气味", "晚上化工异味很重", "工业路社区空气有臭味"),
+    ("工业路一带晚上有很重的刺鼻气味，像烧塑料，开窗就头疼，请环保部门查一查。",
+     "最近几天夜里化工厂方向飘来异味，孩子咳嗽，希望尽快查明来源。",
+     "社区周边空气有臭味，持续好几天了，怀疑有企业偷排废气。"),
+    daily=(2, 3, 5), grids=5, found_on=0)  # fmt: skip
+VILLAGE_DISPUTES = Burst(14, 7, 10, "410603", "900401",
+    ("邻里因噪音发生争吵", "邻居占用公共过道引发纠纷", "宅基地边界争执"),
+    ("网格巡查发现楼上楼下因噪音问题多次争吵，双方情绪激动，需要调解。",
+     "两户邻居因占用公共过道堆放杂物发生纠纷，互不相让。",
+     "两户村民因宅基地边界问题发生争执，险些动手，已初步劝开。"),
+    daily=(1, 0, 1, 1, 2, 2, 3), grid_event=True, found_on=2)  # fmt: skip
+PLANTED_EVENTS = (WAGE_ARREARS, ODOUR_CLUSTER, VILLAGE_DISPUTES)
 # Residents' own reports (QR, web, apps) in the classifier's seven classes
 # (the 泰迪杯 data) arrive without a category: the model classifies them, and
 # the dispatcher chooses where it is unsure or (sometimes) notices it is wrong.
@@ -282,34 +322,55 @@ def _receive(rng, cast, at, grid_code, lon, lat, family, leaves) -> Case | None:
 
 
 def _planted(rng, start: dt.date, grids) -> dict[dt.date, list]:
-    """The bursts' reports by day: (time, grid, burst, reporter number)."""
+    """The bursts' and planted events' reports by day: (time, grid, burst,
+    reporter number)."""
     out: dict[dt.date, list] = {}
-    for burst in BURSTS:
-        grid = next(g for g in grids if g[0].startswith(burst.grid_prefix))
+    for burst in BURSTS + PLANTED_EVENTS:
+        places = _nearest_grids(grids, burst.grid_prefix, burst.grids)
         first = start + dt.timedelta(days=DAYS - burst.days_before_end)
-        for n in range(burst.reports):
-            day = first + dt.timedelta(days=int(rng.integers(burst.span_days)))
+        offsets = (
+            [d for d, n in enumerate(burst.daily) for _ in range(n)]
+            if burst.daily
+            else [int(rng.integers(burst.span_days)) for _ in range(burst.reports)]
+        )
+        for n, offset in enumerate(offsets):
+            day = first + dt.timedelta(days=offset)
+            grid = places[n % len(places)]
             out.setdefault(day, []).append((_local(day, rng.uniform(7.5, 22)), grid, burst, n))
     for reports in out.values():
         reports.sort(key=lambda r: r[0])
     return out
 
 
+def _nearest_grids(grids, prefix: str, k: int) -> list:
+    """The first grid under ``prefix`` and its k − 1 nearest grids of the same township."""
+    centre = next(g for g in grids if g[0].startswith(prefix))
+    township = [g for g in grids if g[0][:9] == centre[0][:9] and g[1] is not None]
+    township.sort(key=lambda g: ((g[1] - centre[1]) ** 2 + (g[2] - centre[2]) ** 2, g[0]))
+    return township[:k] if k > 1 else [centre]
+
+
 def _receive_burst(rng, cast, at, grid, burst: Burst, n: int) -> Case | None:
     code, lon, lat = grid
     truth = CATEGORY_BY_CODE[burst.category]
+    if burst.grid_event:
+        by, channel, kind, known = cast.grid_workers.get(code), Channel.GRID_WORKER, "grid_event", True
+    else:
+        by = cast.dispatchers.get(code[:6] + "000000") if n % 2 else None
+        channel, kind, known = (Channel.HOTLINE if n % 2 else Channel.QR), "appeal", bool(n % 2)
     with clock.frozen_at(at), contextlib.suppress(ValidationError, PermissionDenied):
         case = services.receive_case(
-            by=cast.dispatchers.get(code[:6] + "000000") if n % 2 else None,
+            by=by,
             title=burst.titles[n % len(burst.titles)],
             description=burst.details[n % len(burst.details)],
-            channel=Channel.HOTLINE if n % 2 else Channel.QR,
+            channel=channel,
+            kind=kind,
             appeal_type="complaint",
-            category=truth if n % 2 else None,
+            category=truth if known else None,
             lon=lon + rng.normal(0, 0.0003),
             lat=lat + rng.normal(0, 0.0003),
-            reporter_name=REPORTERS[n % len(REPORTERS)],
-            reporter_phone=f"139{rng.integers(10**8):08d}",
+            reporter_name="" if burst.grid_event else REPORTERS[n % len(REPORTERS)],
+            reporter_phone="" if burst.grid_event else f"139{rng.integers(10**8):08d}",
             received_at=at,
         )
         cast.truth[case.pk] = truth

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections, connection
 
 from cases.services import sweep_timers
+from earlywarning.services import run_due as run_early_warning_due
 from intake.services import purge_expired
 from mediation.services import sweep as sweep_disputes
 from notify.services import deliver_due
@@ -17,11 +18,12 @@ log = logging.getLogger("changan.worker")
 class Command(BaseCommand):
     help = (
         "后台工作进程：扫描案件时限（预警、超期、签收超时、吹哨未报到）与调解提醒"
-        "（高风险每日跟踪、司法确认期限、履行逾期、步骤超时）并投递通知。可在 PostgreSQL 上"
+        "（高风险每日跟踪、司法确认期限、履行逾期、步骤超时）并投递通知，每晚研判前一天的风险预警。"
+        "可在 PostgreSQL 上"
         "同时运行多个进程（行锁 SKIP LOCKED），重启不丢失、不重复。 / The background worker: sweeps case "
         "timers (warnings, overdue, overdue signing, unacknowledged whistles) and mediation reminders (daily "
-        "high-risk checks, judicial-confirmation windows, overdue obligations and steps), and delivers "
-        "notifications. "
+        "high-risk checks, judicial-confirmation windows, overdue obligations and steps), delivers "
+        "notifications, and once a night runs the early warning (探照灯) on yesterday. "
         "Several processes may run on PostgreSQL (rows are claimed with SKIP LOCKED); a restart loses and "
         "repeats nothing."
     )
@@ -46,6 +48,8 @@ class Command(BaseCommand):
                 sent = deliver_due()
                 purge_expired()
                 check_duplicates()
+                # Once a night, after EARLY_WARNING_HOUR: judge yesterday (探照灯).
+                warning = run_early_warning_due()
             except DatabaseError as exc:
                 # A lost connection or a deadlock victim: the transaction rolled
                 # back, nothing was half done; log it and try again next pass.
@@ -54,6 +58,10 @@ class Command(BaseCommand):
                     raise
                 self._sleep(options["interval"])
                 continue
+            if warning is not None:
+                self.stdout.write(
+                    f"风险预警 early warning {warning.day}: {warning.signals} signals ({warning.seconds} s)"
+                )
             if timers.total() or disputes.total() or any(sent.values()) or options["once"]:
                 self.stdout.write(
                     f"预警 warned {timers.warned} · 超期 overdue {timers.overdue} · "
