@@ -28,7 +28,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import stats
 
 from earlywarning.snapshot import Snapshot
 from intel import cubes, entities, forecast, multiplicity, scan
@@ -54,7 +53,6 @@ class Parameters:
     scan_in_township: bool = True
     scan_workers: int = 1
     entity_days: int = 90
-    entity_alpha: float = 0.001
     repeat_window: int = 30
     repeat_min_cases: int = 3
     keywords: dict[str, str] | None = None  # keyword → group; None: intel.entities' list
@@ -273,53 +271,53 @@ def _common_area(s: Snapshot, nodes) -> str:
 
 
 def entity_signals(s: Snapshot, p: Parameters) -> list[Finding]:
-    """An employer, site or address named in more cases in the last days
-    than its own history (or, for a new name, the city's rate of new names)
-    explains. Only names with a case on the judged day are tested."""
+    """An employer, site or address named in more cases lately than its own
+    past explains: the names' daily series (last ``entity_days``) judged by
+    the same forecast and windows as the count series — a name seldom seen
+    gets the level model, so a new name needs several cases at once — under
+    the same false-alarm budget per county. Only names with a case on the
+    judged day are tested."""
     first = s.days - p.entity_days
-    recent = np.flatnonzero(s.day_index >= first)
     keys, case_of_key = [], []
-    for i in recent:
+    for i in np.flatnonzero(s.day_index >= first):
         for name in entities.extract_entities(s.text[i]):
             keys.append(entities.entity_key(name))
             case_of_key.append(i)
     if not keys:
         return []
-    case_of_key = np.array(case_of_key)
+    keys_array, case_of_key = np.array(keys, dtype=object), np.array(case_of_key)
     names, series = entities.entity_series(
         keys, s.day_index[case_of_key] - first, days=p.entity_days, min_cases=2
     )
-    findings, tests = [], []
-    for row, name in enumerate(names):
-        counts = series[row]
-        if counts[-1] == 0:
-            continue
-        for w in forecast.WINDOWS:
-            observed = counts[-w:].sum()
-            before = counts[:-w].sum()
-            # Gamma–Poisson predictive (Jeffreys prior) of the window from the name's own past.
-            rate_n = len(counts) - w
-            pv = stats.nbinom.sf(observed - 1, before + 0.5, rate_n / (rate_n + w))
-            tests.append((pv * len(forecast.WINDOWS), row, name, w, observed, (before + 0.5) * w / rate_n))
-    best: dict[int, tuple] = {}
-    for t in tests:
-        if t[1] not in best or t[0] < best[t[1]][0]:
-            best[t[1]] = t
-    budget = p.entity_alpha
-    for pv, _row, name, w, observed, expected in sorted(best.values(), key=lambda t: t[0]):
-        if pv > budget:
-            continue
-        mask = np.array([keys[j] == name for j in range(len(keys))])
-        behind = np.unique(case_of_key[mask & (s.day_index[case_of_key] >= s.days - w)])
+    today = np.flatnonzero(series[:, -1] > 0)
+    if not len(today):
+        return []
+    y = series[today].astype(float)
+    fc = forecast.forecast(y, first=p.entity_days - max(forecast.WINDOWS), guard=GUARD_DAYS,
+                           dense_per_week=p.dense_cases_per_week, alpha=p.glm_alpha)  # fmt: skip
+    test = forecast.window_test(y, fc, start=p.entity_days - 1)
+    behind = [case_of_key[keys_array == names[r]] for r in today]
+    county = [_county_of(s, cases) for cases in behind]
+    alarm = multiplicity.alarm_budget(test.pvalue[:, 0], groups=county, budget=p.false_alarms_per_county_day)
+    findings = []
+    for i in np.flatnonzero(alarm):
+        w = int(test.window[i, 0])
+        cases = np.unique(behind[i][s.day_index[behind[i]] >= s.days - w])
         findings.append(
             Finding(
-                kind="entity", method="entity_count", area_code=_common_area(s, s.area_node[behind]),
-                category_code="", entity=name, window_days=int(w), observed=float(observed),
-                expected=round(float(expected), 3), score=_strength(pv), p_value=float(pv),
-                case_ids=[int(s.case_id[i]) for i in behind],
+                kind="entity", method="entity_count", area_code=_common_area(s, s.area_node[cases]),
+                category_code="", entity=names[today[i]], window_days=w, observed=float(test.observed[i, 0]),
+                expected=round(float(test.expected[i, 0]), 3), score=_strength(test.pvalue[i, 0]),
+                p_value=float(test.pvalue[i, 0]), case_ids=[int(s.case_id[c]) for c in cases],
             )
         )  # fmt: skip
     return findings
+
+
+def _county_of(s: Snapshot, cases) -> str:
+    """The county most of these cases come from (the budget's group)."""
+    codes, counts = np.unique([s.area_codes[s.area_node[c]][:6] for c in cases], return_counts=True)
+    return str(codes[np.argmax(counts)])
 
 
 # --------------------------------------------- complainants and keywords
