@@ -2,9 +2,11 @@
 dispute page and its step forms (a refusal keeps what was typed), the
 mediator's workspace and the agreement PDF with its legal contents."""
 
+import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from cases.models import CaseKind
@@ -50,15 +52,12 @@ def test_the_mediator_records_a_visit_over_http_and_a_bad_time_keeps_the_text(cl
     url = f"/mediation/{dispute.pk}/visit/"
     bad = client.post(url, {"at": "yesterday", "place": "王家", "met": "王建国", "findings": "墙面发霉严重"})
     assert bad.status_code == 400 and "墙面发霉严重" in bad.content.decode()
-    ok = client.post(
-        url, {"at": "2026-11-29T09:00", "place": "王家", "met": "王建国", "findings": "墙面发霉"}
-    )
+    an_hour_ago = (timezone.localtime() - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    ok = client.post(url, {"at": an_hour_ago, "place": "王家", "met": "王建国", "findings": "墙面发霉"})
     assert ok.status_code == 302
     dispute.refresh_from_db()
     assert dispute.step == Step.STABILISE
-    other = client_for("handler").post(
-        url, {"at": "2026-11-29T09:00", "place": "x", "met": "x", "findings": "x"}
-    )
+    other = client_for("handler").post(url, {"at": an_hour_ago, "place": "x", "met": "x", "findings": "x"})
     assert other.status_code == 404  # not in that user's scope at all
 
 
