@@ -26,7 +26,7 @@ import pytest
 from intel import farrington
 
 HERE = Path(__file__).resolve().parent
-SERIES, WEEKS, START = 30, 264, 160  # judge the last two years; b = 3 needs 3·52 + 3 weeks before
+SERIES, WEEKS, START = 12, 264, 160  # judge the last two years; b = 3 needs 3·52 + 3 weeks before
 
 # id, method, options: (b, w, alpha, reweight, weightsThreshold, pThresholdTrend,
 # pastWeeksNotIncluded, noPeriods, thresholdMethod, powertrans, limit54, trend, dates)
