@@ -147,12 +147,13 @@ def count_series(s: Snapshot, p: Parameters) -> tuple[list[Finding], int]:
         w = int(windows[h])
         findings.append(
             Finding(
-                kind="series", method="nb_glm", area_code=s.area_codes[cube.area[row]],
+                kind="series", method="gamma_poisson" if fc.shared_rate[h] else "nb_glm",
+                area_code=s.area_codes[cube.area[row]],
                 category_code=s.category_codes[cube.category[row]], window_days=w,
                 observed=float(observed[h]), expected=round(float(expected[h]), 3),
                 upperbound=float(fc.upperbound[h, -1]), score=_strength(pvalues[h]),
                 p_value=float(pvalues[h]),
-                case_ids=[int(i) for i in s.case_id[cube.cases(row, s.days - w, s.days - 1, day=s.day_index,
+                case_ids=[int(c) for c in s.case_id[cube.cases(row, s.days - w, s.days - 1, day=s.day_index,
                                                                 area=s.area_node, category=s.category_node)]],
                 detail={"chart": _chart(s, p, y[h], fc.expected[h], fc.upperbound[h])},
                 explained_by=position.get(int(explained[i]), -1) if explained[i] >= 0 else -1,
@@ -193,25 +194,48 @@ def space_time_clusters(s: Snapshot, p: Parameters) -> list[Finding]:
             continue
         counts = np.zeros((len(s.grid_codes), s.days), dtype=np.int64)
         np.add.at(counts, (s.grid_node[chosen], s.day_index[chosen]), 1)
-        result = _sequential_scan(counts, zones, p)
+        result = _sequential_scan(scan.permutation_scan, (counts,), zones, p)
         for cluster in result.clusters if result is not None else []:
             if cluster.p_value > p.scan_alpha:
                 break
-            findings.append(_cluster_finding(s, p, cluster, code, chosen, counts))
+            findings.append(_cluster_finding(s, p, cluster, code, chosen, counts, method="stp_scan"))
+        if code == "" and s.days >= 8 * 7 + GUARD_DAYS:
+            # A rise everywhere at once keeps every zone's share: the
+            # permutation scan cannot see it, the expectation-based one can.
+            baselines = _grid_baselines(counts)
+            result = _sequential_scan(scan.expectation_scan, (counts, baselines), zones, p)
+            for cluster in result.clusters if result is not None else []:
+                if cluster.p_value > p.scan_alpha:
+                    break
+                findings.append(_cluster_finding(s, p, cluster, code, chosen, baselines, method="ebp_scan"))
     return findings
 
 
-def _sequential_scan(counts, zones, p: Parameters) -> scan.ScanResult | None:
-    """The permutation scan with Besag and Clifford's (1991) sequential
-    Monte Carlo: after the first ``SEQUENTIAL_FIRST`` replicates (seeded per
-    replicate, so they are the first of the full run), if ``SEQUENTIAL_H``
-    of them already beat the most likely cluster, its p-value is at least
-    h / (first + 1) — far above ``scan_alpha`` — and the remaining
-    replicates are not drawn. Most days and classes have nothing, so most
-    scans stop there; the ones that go on get the full count."""
+def _grid_baselines(counts: np.ndarray) -> np.ndarray:
+    """Each grid's expected cases per day for the expectation-based scan:
+    the Gamma–Poisson mean of its history before a one-week guard
+    ((cases + ½) / days, so a grid with none still expects a little, as the
+    scan needs), times the city's weekday pattern there."""
+    past = counts[:, :-GUARD_DAYS]
+    weekday = (np.arange(counts.shape[1]) - (counts.shape[1] - 1)) % 7  # today = 0
+    totals = past.sum(axis=0)
+    pattern = np.array([totals[weekday[:-GUARD_DAYS] == d].mean() for d in range(7)])
+    pattern = np.where(pattern > 0, pattern / max(pattern.mean(), 1e-9), 1.0)
+    level = (past.sum(axis=1, keepdims=True) + 0.5) / past.shape[1]
+    return level * pattern[weekday][None, :]
+
+
+def _sequential_scan(method, data: tuple, zones, p: Parameters) -> scan.ScanResult | None:
+    """A scan with Besag and Clifford's (1991) sequential Monte Carlo: after
+    the first ``SEQUENTIAL_FIRST`` replicates (seeded per replicate, so they
+    are the first of the full run), if ``SEQUENTIAL_H`` of them already beat
+    the most likely cluster, its p-value is at least h / (first + 1) — far
+    above ``scan_alpha`` — and the remaining replicates are not drawn. Most
+    days and classes have nothing, so most scans stop there; the ones that
+    go on get the full count."""
     first = min(SEQUENTIAL_FIRST, p.scan_replicates)
     common = {"zones": zones, "max_days": p.scan_max_days, "seed": p.seed, "workers": p.scan_workers}
-    result = scan.permutation_scan(counts, replicates=first, **common)
+    result = method(*data, replicates=first, **common)
     if not result.clusters:
         return None
     beaten = int((result.replicate_llrs >= result.clusters[0].llr).sum())
@@ -219,7 +243,7 @@ def _sequential_scan(counts, zones, p: Parameters) -> scan.ScanResult | None:
         return result
     if beaten >= SEQUENTIAL_H and SEQUENTIAL_H / (first + 1) > p.scan_alpha:
         return None
-    return scan.permutation_scan(counts, replicates=p.scan_replicates, **common)
+    return method(*data, replicates=p.scan_replicates, **common)
 
 
 def _level1_of(s: Snapshot) -> np.ndarray:
@@ -232,21 +256,27 @@ def _level1_of(s: Snapshot) -> np.ndarray:
     return np.array(level1, dtype=object)[s.category_node]
 
 
-def _cluster_finding(s: Snapshot, p: Parameters, cluster, code: str, chosen, counts) -> Finding:
+def _cluster_finding(s: Snapshot, p: Parameters, cluster, code: str, chosen, expectation, *, method: str
+                     ) -> Finding:  # fmt: skip
+    """``expectation``: the counts (permutation scan: a zone's expectation
+    is its share of each day's cases) or the baselines (expectation scan)."""
     grids = np.array(cluster.locations)
     in_cluster = chosen & np.isin(s.grid_node, grids) & (s.day_index >= s.days - cluster.days)
-    zone_daily = counts[grids].sum(axis=0)
-    # The permutation model's expectation per day: the zone's share of all cases.
-    share = counts[grids].sum() / max(counts.sum(), 1)
-    expected_daily = counts.sum(axis=0) * share
+    counts = np.zeros(s.days)
+    np.add.at(counts, s.day_index[chosen & np.isin(s.grid_node, grids)], 1)
+    if method == "stp_scan":
+        share = expectation[grids].sum() / max(expectation.sum(), 1)
+        expected_daily = expectation.sum(axis=0) * share
+    else:
+        expected_daily = expectation[grids].sum(axis=0)
     centre = int(cluster.centre)
     return Finding(
-        kind="cluster", method="stp_scan", area_code=_common_area(s, s.area_node[in_cluster]),
+        kind="cluster", method=method, area_code=_common_area(s, s.area_node[in_cluster]),
         category_code=code, window_days=int(cluster.days), observed=float(cluster.observed),
         expected=round(float(cluster.expected), 3), score=float(cluster.llr), p_value=float(cluster.p_value),
         case_ids=[int(i) for i in s.case_id[in_cluster]],
         detail={
-            "chart": _chart(s, p, zone_daily, expected_daily, np.full(s.days, np.nan)),
+            "chart": _chart(s, p, counts, expected_daily, np.full(s.days, np.nan)),
             "grids": [s.grid_codes[g] for g in grids],
             "centre": [float(s.grid_lon[centre]), float(s.grid_lat[centre])],
             "radius_m": round(float(cluster.radius)),
