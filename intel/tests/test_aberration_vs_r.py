@@ -6,18 +6,12 @@ sets per method. Alarms must be identical and bounds equal to 1e-9.
 Needs R with the package (Debian: ``apt-get install r-cran-surveillance``,
 which ``.ci/run`` installs); skipped where R is missing, except in CI."""
 
-import csv
-import os
-import shutil
-import subprocess
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from intel import aberration
+from intel.tests.rscript import bounds_and_alarms, require_r, rscript, write_inputs
 
-HERE = Path(__file__).resolve().parent
 SERIES, WEEKS, START = 40, 260, 156  # judge the last two years
 
 # id, method, a, b, c (see r/detectors.R)
@@ -60,37 +54,13 @@ def generated(rng: np.random.Generator) -> list[np.ndarray]:
 
 @pytest.fixture(scope="module")
 def r_reference(tmp_path_factory):
-    if not shutil.which("Rscript"):
-        if os.environ.get("CI"):
-            pytest.fail("Rscript is missing: .ci/run installs r-cran-surveillance")
-        pytest.skip("R is not installed (apt-get install r-cran-surveillance)")
+    require_r()
     series = generated(np.random.default_rng(2026))
     folder = tmp_path_factory.mktemp("r")
-    (folder / "series.csv").write_text("\n".join(",".join(str(int(v)) for v in y) for y in series) + "\n")
-    with open(folder / "configs.csv", "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["id", "method", "start", "a", "b", "c"])
-        w.writerows([(i, m, START + 1, a, b, c) for i, m, a, b, c in CONFIGS])
-    subprocess.run(
-        [
-            "Rscript",
-            str(HERE / "r" / "detectors.R"),
-            str(folder / "series.csv"),
-            str(folder / "configs.csv"),
-            str(folder / "out.csv"),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    found: dict[tuple[int, str], tuple[list, list]] = {}
-    with open(folder / "out.csv", newline="") as f:
-        for row in csv.DictReader(f):
-            bounds, alarms = found.setdefault((int(row["series"]), row["config"]), ([], []))
-            bounds.append(float("nan") if row["upperbound"] == "NA" else float(row["upperbound"]))
-            alarms.append(row["alarm"] == "1")
-    return series, found
+    rows = [(i, m, START + 1, a, b, c) for i, m, a, b, c in CONFIGS]
+    inputs = write_inputs(folder, series, ["id", "method", "start", "a", "b", "c"], rows)
+    rscript("detectors.R", *inputs, folder / "out.csv", timeout=600)
+    return series, bounds_and_alarms(folder / "out.csv")
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=[c[0] for c in CONFIGS])

@@ -14,18 +14,14 @@ bounds are integers and come out equal.
 Needs R with the package (Debian: ``apt-get install r-cran-surveillance``);
 skipped where R is missing, except in CI."""
 
-import csv
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from intel import farrington
+from intel.tests.rscript import bounds_and_alarms, require_r, rscript, write_inputs
 
-HERE = Path(__file__).resolve().parent
 SERIES, WEEKS, START = 12, 264, 160  # judge the last two years; b = 3 needs 3·52 + 3 weeks before
 
 # id, method, options: (b, w, alpha, reweight, weightsThreshold, pThresholdTrend,
@@ -122,40 +118,20 @@ def generated_daily(rng: np.random.Generator) -> list[np.ndarray]:
 
 def run_r(folder: Path, series: list[np.ndarray], configs: list, start: int) -> dict:
     """R's upper bounds and alarms per (series, config id)."""
-    if not shutil.which("Rscript"):
-        if os.environ.get("CI"):
-            pytest.fail("Rscript is missing: .ci/run installs r-cran-surveillance")
-        pytest.skip("R is not installed (apt-get install r-cran-surveillance)")
-    (folder / "series.csv").write_text("\n".join(",".join(str(int(v)) for v in y) for y in series) + "\n")
-    with open(folder / "configs.csv", "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["id", "method", "start", "b", "w", "alpha", "reweight", "weightsThreshold",
-                    "pThresholdTrend", "pastWeeksNotIncluded", "noPeriods", "thresholdMethod",
-                    "powertrans", "limitCases", "limitPeriod", "trend", "dates", "period"])  # fmt: skip
-        for name, method, options in configs:
-            o = settings(options)
-            w.writerow([name, method, start + 1, o["b"], o["w"], o["alpha"], str(o["reweight"]).upper(),
-                        o["weights_threshold"], o["p_threshold_trend"], o["past_weeks_not_included"],
-                        o["no_periods"], o["threshold_method"], o["powertrans"], *o["limit54"],
-                        str(o["trend"]).upper(), int(o["dates"]), o.get("period", 52)])  # fmt: skip
-    subprocess.run(
-        [
-            "Rscript",
-            str(HERE / "r" / "farrington.R"),
-            *(str(folder / n) for n in ("series.csv", "configs.csv", "out.csv")),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    found: dict[tuple[int, str], tuple[list, list]] = {}
-    with open(folder / "out.csv", newline="") as f:
-        for row in csv.DictReader(f):
-            bounds, alarms = found.setdefault((int(row["series"]), row["config"]), ([], []))
-            bounds.append(float("nan") if row["upperbound"] == "NA" else float(row["upperbound"]))
-            alarms.append(row["alarm"] == "1")
-    return found
+    require_r()
+    header = ["id", "method", "start", "b", "w", "alpha", "reweight", "weightsThreshold", "pThresholdTrend",
+              "pastWeeksNotIncluded", "noPeriods", "thresholdMethod", "powertrans", "limitCases",
+              "limitPeriod", "trend", "dates", "period"]  # fmt: skip
+    rows = []
+    for name, method, options in configs:
+        o = settings(options)
+        rows.append([name, method, start + 1, o["b"], o["w"], o["alpha"], str(o["reweight"]).upper(),
+                     o["weights_threshold"], o["p_threshold_trend"], o["past_weeks_not_included"],
+                     o["no_periods"], o["threshold_method"], o["powertrans"], *o["limit54"],
+                     str(o["trend"]).upper(), int(o["dates"]), o.get("period", 52)])  # fmt: skip
+    inputs = write_inputs(folder, series, header, rows)
+    rscript("farrington.R", *inputs, folder / "out.csv")
+    return bounds_and_alarms(folder / "out.csv")
 
 
 @pytest.fixture(scope="module")

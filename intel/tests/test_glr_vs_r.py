@@ -20,17 +20,13 @@ r-cran-surveillance``; MASS comes with R); skipped where R is missing,
 except in CI."""
 
 import csv
-import os
-import shutil
-import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from intel import glr
+from intel.tests.rscript import require_r, rscript, write_inputs
 
-HERE = Path(__file__).resolve().parent
 SERIES, WEEKS, START = 30, 260, 156
 
 # id, algo, c_arl, theta, alpha, ret, M, dir, trend, S  (see r/glr.R)
@@ -75,48 +71,36 @@ def generated(rng: np.random.Generator) -> np.ndarray:
     return np.array(out)
 
 
-def _rscript(*args: str) -> None:
-    subprocess.run(["Rscript", str(HERE / "r" / "glr.R"), *args], check=True, capture_output=True, text=True,
-                   timeout=1200)  # fmt: skip
-
-
 @pytest.fixture(scope="module")
 def need_r():
-    if not shutil.which("Rscript"):
-        if os.environ.get("CI"):
-            pytest.fail("Rscript is missing: .ci/run installs r-cran-surveillance")
-        pytest.skip("R is not installed (apt-get install r-cran-surveillance)")
+    require_r()
 
 
 @pytest.fixture(scope="module")
 def r_charts(need_r, tmp_path_factory):
     series = generated(np.random.default_rng(8))
     folder = tmp_path_factory.mktemp("r")
-    (folder / "series.csv").write_text("\n".join(",".join(str(int(v)) for v in y) for y in series) + "\n")
-    with open(folder / "configs.csv", "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(
-            ["id", "algo", "start", "c_arl", "theta", "alpha", "ret", "M", "dir", "trend", "S", "series"]
-        )
-        for i, algo, c, theta, alpha, ret, m, d, trend, s in CONFIGS:
-            na = lambda v: "NA" if v is None else repr(v)  # noqa: E731
-            w.writerow(
-                [
-                    i,
-                    algo,
-                    START + 1,
-                    c,
-                    na(theta),
-                    na(alpha),
-                    ret,
-                    m,
-                    d,
-                    "TRUE" if trend else "FALSE",
-                    s,
-                    COMPARED.get(i, SERIES),
-                ]
-            )
-    _rscript("charts", str(folder / "series.csv"), str(folder / "configs.csv"), str(folder / "out.csv"))
+    na = lambda v: "NA" if v is None else repr(v)  # noqa: E731
+    rows = [
+        [
+            i,
+            algo,
+            START + 1,
+            c,
+            na(theta),
+            na(alpha),
+            ret,
+            m,
+            d,
+            "TRUE" if trend else "FALSE",
+            s,
+            COMPARED.get(i, SERIES),
+        ]
+        for i, algo, c, theta, alpha, ret, m, d, trend, s in CONFIGS
+    ]
+    header = ["id", "algo", "start", "c_arl", "theta", "alpha", "ret", "M", "dir", "trend", "S", "series"]
+    inputs = write_inputs(folder, series, header, rows)
+    rscript("glr.R", "charts", *inputs, folder / "out.csv", timeout=1200)
     found: dict[tuple[int, str], dict[str, list]] = {}
     with open(folder / "out.csv", newline="") as f:
         for row in csv.DictReader(f):
@@ -175,18 +159,15 @@ def daily(rng: np.random.Generator, count: int) -> np.ndarray:
 def r_glm(need_r, tmp_path_factory):
     series = daily(np.random.default_rng(11), 8)
     folder = tmp_path_factory.mktemp("glm")
-    (folder / "series.csv").write_text("\n".join(",".join(str(int(v)) for v in y) for y in series) + "\n")
     # nb_glm(start=730, guard=7, refit_every=135) fits on days 0–722 and then 0–857 (warm start).
     fits = [
         (s, 0, end, FIRST_WEEKDAY, 365, min(end + 7 + 135, DAYS))
         for s in range(len(series))
         for end in (723, 858)
     ]
-    with open(folder / "fits.csv", "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["series", "begin", "end", "first_weekday", "period", "predict_end"])
-        w.writerows(fits)
-    _rscript("glmnb", str(folder / "series.csv"), str(folder / "fits.csv"), str(folder / "out.csv"))
+    header = ["series", "begin", "end", "first_weekday", "period", "predict_end"]
+    series_csv, fits_csv = write_inputs(folder, series, header, fits)
+    rscript("glr.R", "glmnb", series_csv, fits_csv, folder / "out.csv")
     found: dict[tuple[int, str], list] = {}
     with open(folder / "out.csv", newline="") as f:
         for row in csv.DictReader(f):
