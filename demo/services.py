@@ -84,13 +84,15 @@ def load_demo_city(*, progress: Progress = no_progress, cases_per_year: int = 0)
     if cases_per_year and not Case.objects.exists():
         from demo.year import simulate_year
 
+        today = timezone.localdate()  # the year simulated ends today; its warnings are judged up to it
+
         stats = simulate_year(cases_per_year=cases_per_year, seed=SEED, progress=progress)
         report.steps.append(f"一年的案件 a year of cases: {stats['cases']} cases, {stats['actions']} actions")
         stats = simulate_disputes(count=max(12, min(60, cases_per_year // 40)), progress=progress)
         report.steps.append(f"矛盾纠纷 disputes: {stats['disputes']} ({stats['steps']} steps taken)")
         from demo.warning import judge_demo_days
 
-        signals, planted = judge_demo_days(end=timezone.localdate())
+        signals, planted = judge_demo_days(end=today)
         report.steps.append(f"风险预警 early warning: {signals} signals; planted events found on their day:")
         report.steps += [f"  {line}" for line in planted]
     else:

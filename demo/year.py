@@ -220,7 +220,7 @@ def simulate_year(*, cases_per_year: int, seed: int = 2026, end: dt.date | None 
     stop = timezone.now() if end is None else _local(end, 24.0)
     end = end or timezone.localdate()
     start = end - dt.timedelta(days=DAYS)
-    grids = list(Grid.objects.values_list("code", "centroid_lon", "centroid_lat"))
+    grids = list(Grid.objects.order_by("code").values_list("code", "centroid_lon", "centroid_lat"))
     grid_weights = _grid_weights(grids)
     families = list(FAMILY_WEIGHTS)
     family_p = np.array([FAMILY_WEIGHTS[f] for f in families], dtype=float)

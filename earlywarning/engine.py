@@ -23,6 +23,7 @@ Four searches, each with its own statistics (``intel`` modules):
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ import numpy as np
 from earlywarning.snapshot import Snapshot
 from intel import cubes, entities, forecast, multiplicity, scan
 
+log = logging.getLogger("changan.earlywarning")
 GUARD_DAYS = 7  # days between the baseline and the days judged
 CITY_LEVEL = 2  # regions.AreaLevel.CITY
 SEQUENTIAL_FIRST, SEQUENTIAL_H = 99, 10  # the scan's sequential Monte Carlo (see _sequential_scan)
@@ -59,6 +61,14 @@ class Parameters:
     chart_days: int = 56
     seed: int = 2026
 
+    def __post_init__(self) -> None:
+        if self.history_days < self.chart_days + 21:
+            raise ValueError(
+                f"history_days must be at least {self.chart_days + 21} (the chart and a baseline)"
+            )
+        if self.scan_replicates < 1:
+            raise ValueError("scan_replicates must be at least 1")
+
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
 
@@ -84,16 +94,26 @@ class Finding:
 def analyse(s: Snapshot, p: Parameters, *, progress: Callable[[str], None] = lambda _: None
             ) -> tuple[list[Finding], int]:  # fmt: skip
     """The day's findings, ranked, and how many count series were tested."""
+    # Each search on its own: one failing (a bug, odd data) must not take
+    # the others down with it — least of all the keyword alerts.
     progress("区域×类别序列 count series")
-    series, tested = count_series(s, p)
+    series, tested = _guarded(lambda: count_series(s, p), ([], 0))
     progress("时空聚集 space–time clusters")
-    clusters = space_time_clusters(s, p)
+    clusters = _guarded(lambda: space_time_clusters(s, p), [])
     progress("同一对象 entities")
-    named = entity_signals(s, p)
+    named = _guarded(lambda: entity_signals(s, p), [])
     progress("重复反映与敏感词 complainants and keywords")
-    reporters = reporter_signals(s, p)
-    extreme, other_keywords = keyword_signals(s, p)
+    reporters = _guarded(lambda: reporter_signals(s, p), [])
+    extreme, other_keywords = _guarded(lambda: keyword_signals(s, p), ([], []))
     return _ranked(extreme, series, clusters + named, reporters + other_keywords), tested
+
+
+def _guarded(search: Callable, nothing):
+    try:
+        return search()
+    except Exception:
+        log.exception("an early-warning search failed; the others go on")
+        return nothing
 
 
 # ---------------------------------------------------------- count series
@@ -176,11 +196,16 @@ def _chart(s: Snapshot, p: Parameters, counts, expected, bound) -> dict:
 
 
 def space_time_clusters(s: Snapshot, p: Parameters) -> list[Finding]:
-    located = (s.grid_node >= 0) & np.isfinite(s.grid_lon[np.maximum(s.grid_node, 0)])
-    if not located.any():
+    # Only grids with a centroid take part (a grid without one has no place on the map).
+    placed = np.flatnonzero(np.isfinite(s.grid_lon) & np.isfinite(s.grid_lat))
+    if not len(placed):
         return []
-    x, y = scan.lonlat_to_metres(np.nan_to_num(s.grid_lon), np.nan_to_num(s.grid_lat))
-    townships = [code[:9] for code in s.grid_codes] if p.scan_in_township else None
+    where = np.full(len(s.grid_codes) + 1, -1)  # grid node → row of the scan (−1: not placed)
+    where[placed] = np.arange(len(placed))
+    location = where[s.grid_node]  # (a case without a grid has node −1 → the last entry, −1)
+    located = location >= 0
+    x, y = scan.lonlat_to_metres(s.grid_lon[placed], s.grid_lat[placed])
+    townships = [s.grid_codes[g][:9] for g in placed] if p.scan_in_township else None
     zones = scan.neighbourhoods(x, y, max_k=p.scan_max_grids, max_radius=p.scan_radius_m, groups=townships)
     families = {"": np.ones(len(s.case_id), dtype=bool)}
     level1 = _level1_of(s)
@@ -192,13 +217,13 @@ def space_time_clusters(s: Snapshot, p: Parameters) -> list[Finding]:
         chosen = member & located
         if (chosen & recent).sum() < 3:  # nothing a cluster could be made of
             continue
-        counts = np.zeros((len(s.grid_codes), s.days), dtype=np.int64)
-        np.add.at(counts, (s.grid_node[chosen], s.day_index[chosen]), 1)
+        counts = np.zeros((len(placed), s.days), dtype=np.int64)
+        np.add.at(counts, (location[chosen], s.day_index[chosen]), 1)
         result = _sequential_scan(scan.permutation_scan, (counts,), zones, p)
         for cluster in result.clusters if result is not None else []:
             if cluster.p_value > p.scan_alpha:
                 break
-            findings.append(_cluster_finding(s, p, cluster, code, chosen, counts, method="stp_scan"))
+            findings.append(_cluster_finding(s, p, cluster, code, chosen, counts, placed, method="stp_scan"))
         if code == "" and s.days >= 8 * 7 + GUARD_DAYS:
             # A rise everywhere at once keeps every zone's share: the
             # permutation scan cannot see it, the expectation-based one can.
@@ -207,7 +232,9 @@ def space_time_clusters(s: Snapshot, p: Parameters) -> list[Finding]:
             for cluster in result.clusters if result is not None else []:
                 if cluster.p_value > p.scan_alpha:
                     break
-                findings.append(_cluster_finding(s, p, cluster, code, chosen, baselines, method="ebp_scan"))
+                findings.append(
+                    _cluster_finding(s, p, cluster, code, chosen, baselines, placed, method="ebp_scan")
+                )
     return findings
 
 
@@ -256,20 +283,23 @@ def _level1_of(s: Snapshot) -> np.ndarray:
     return np.array(level1, dtype=object)[s.category_node]
 
 
-def _cluster_finding(s: Snapshot, p: Parameters, cluster, code: str, chosen, expectation, *, method: str
-                     ) -> Finding:  # fmt: skip
+def _cluster_finding(s: Snapshot, p: Parameters, cluster, code: str, chosen, expectation, placed, *,
+                     method: str) -> Finding:  # fmt: skip
     """``expectation``: the counts (permutation scan: a zone's expectation
-    is its share of each day's cases) or the baselines (expectation scan)."""
-    grids = np.array(cluster.locations)
-    in_cluster = chosen & np.isin(s.grid_node, grids) & (s.day_index >= s.days - cluster.days)
+    is its share of each day's cases) or the baselines (expectation scan),
+    rows as the scan's; ``placed`` maps those rows to grid nodes."""
+    rows = np.array(cluster.locations)
+    grids = placed[rows]
+    in_zone = chosen & np.isin(s.grid_node, grids)
+    in_cluster = in_zone & (s.day_index >= s.days - cluster.days)
     counts = np.zeros(s.days)
-    np.add.at(counts, s.day_index[chosen & np.isin(s.grid_node, grids)], 1)
+    np.add.at(counts, s.day_index[in_zone], 1)
     if method == "stp_scan":
-        share = expectation[grids].sum() / max(expectation.sum(), 1)
+        share = expectation[rows].sum() / max(expectation.sum(), 1)
         expected_daily = expectation.sum(axis=0) * share
     else:
-        expected_daily = expectation[grids].sum(axis=0)
-    centre = int(cluster.centre)
+        expected_daily = expectation[rows].sum(axis=0)
+    centre = int(placed[cluster.centre])
     return Finding(
         kind="cluster", method=method, area_code=_common_area(s, s.area_node[in_cluster]),
         category_code=code, window_days=int(cluster.days), observed=float(cluster.observed),

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -22,10 +22,15 @@ from earlywarning.snapshot import take
 log = logging.getLogger("changan.earlywarning")
 Progress = Callable[[str], None]
 STALE_RUN = dt.timedelta(hours=3)  # a run that started this long ago and never finished died
+CATCH_UP_DAYS = 7  # a worker that was down judges the days it missed, this far back
+ENTITY_LENGTH = Signal._meta.get_field("entity").max_length
 
 
 def parameters() -> engine.Parameters:
-    return engine.Parameters(**settings.EARLY_WARNING)
+    try:
+        return engine.Parameters(**settings.EARLY_WARNING)
+    except (TypeError, ValueError) as exc:
+        raise ImproperlyConfigured(f"EARLY_WARNING: {exc}") from exc
 
 
 def run_early_warning(*, day: dt.date, progress: Progress = lambda step: None) -> Run:
@@ -43,13 +48,18 @@ def run_early_warning(*, day: dt.date, progress: Progress = lambda step: None) -
         run, _ = Run.objects.update_or_create(
             day=day, defaults={"started_at": timezone.now(), "finished_at": None}
         )
-        kept = {_identity(s): s for s in run.found.exclude(decision=Decision.OPEN)}
+        # (locked, so a decision cannot slip in between reading and replacing)
+        current = list(run.found.select_for_update())
+        kept = {_identity(s): s for s in current if s.decision != Decision.OPEN}
         run.found.filter(decision=Decision.OPEN).delete()
-        stored: list[Signal | None] = []
+        stored: list[Signal] = []
         for rank, finding in enumerate(findings, start=1):
-            signal = kept.get(_identity(finding))
+            signal = kept.pop(_identity(finding), None)  # a decided signal stands for one finding only
             if signal is None:
                 signal = _store(run, day, rank, finding)
+            elif signal.rank != rank:
+                signal.rank = rank
+                signal.save(update_fields=["rank"])
             stored.append(signal)
         for finding, signal in zip(findings, stored, strict=True):
             if finding.explained_by >= 0 and signal.decision == Decision.OPEN:
@@ -69,7 +79,7 @@ def run_early_warning(*, day: dt.date, progress: Progress = lambda step: None) -
 def _identity(item) -> tuple:
     area = item.area_id if isinstance(item, Signal) else item.area_code
     category = item.category_id if isinstance(item, Signal) else item.category_code
-    return (item.kind, item.method, area, category or None, item.entity, item.window_days)
+    return (item.kind, item.method, area, category or None, item.entity[:ENTITY_LENGTH], item.window_days)
 
 
 def _store(run: Run, day: dt.date, rank: int, f: engine.Finding) -> Signal:
@@ -80,7 +90,7 @@ def _store(run: Run, day: dt.date, rank: int, f: engine.Finding) -> Signal:
         method=f.method,
         area_id=f.area_code,
         category_id=f.category_code or None,
-        entity=f.entity[:100],
+        entity=f.entity[:ENTITY_LENGTH],
         window_days=f.window_days,
         observed=f.observed,
         expected=f.expected,
@@ -96,26 +106,36 @@ def _store(run: Run, day: dt.date, rank: int, f: engine.Finding) -> Signal:
 
 def run_due(*, now: dt.datetime | None = None) -> Run | None:
     """The worker's nightly step: after ``EARLY_WARNING_HOUR`` judge
-    yesterday, once. A run row is claimed first (the day is unique), so two
-    workers never judge the same day; a run that died is taken over."""
+    yesterday once — and any of the ``CATCH_UP_DAYS`` days before it that
+    have no finished run (the worker was down). Each day's run row is
+    claimed first (the day is unique), so two workers never judge the same
+    day; a run that died is taken over. Returns the last run made."""
     now = timezone.localtime(now or timezone.now())
     if now.hour < settings.EARLY_WARNING_HOUR:
         return None
-    day = now.date() - dt.timedelta(days=1)
+    yesterday = now.date() - dt.timedelta(days=1)
+    days = [yesterday - dt.timedelta(days=n) for n in range(CATCH_UP_DAYS - 1, -1, -1)]
+    done = set(Run.objects.filter(day__in=days).exclude(finished_at=None).values_list("day", flat=True))
+    last = None
+    for day in (d for d in days if d not in done):
+        if _claim(day):
+            try:
+                last = run_early_warning(day=day)
+            except Exception:
+                # The claim stays unfinished, so a later pass takes the day over
+                # (STALE_RUN); the worker's other duties go on meanwhile.
+                log.exception("early warning for %s failed", day)
+    return last
+
+
+def _claim(day: dt.date) -> bool:
     try:
         with transaction.atomic():
             Run.objects.create(day=day, started_at=timezone.now())
+        return True
     except IntegrityError:
-        claimed = Run.objects.filter(day=day, finished_at=None, started_at__lt=timezone.now() - STALE_RUN)
-        if not claimed.update(started_at=timezone.now()):
-            return None
-    try:
-        return run_early_warning(day=day)
-    except Exception:
-        # The claim stays unfinished, so a later pass takes the day over
-        # (STALE_RUN); the worker's other duties go on meanwhile.
-        log.exception("early warning for %s failed", day)
-        return None
+        stale = Run.objects.filter(day=day, finished_at=None, started_at__lt=timezone.now() - STALE_RUN)
+        return bool(stale.update(started_at=timezone.now()))
 
 
 def may_decide(user) -> bool:

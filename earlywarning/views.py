@@ -92,6 +92,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             signal=signal, by=request.user, decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),
         )  # fmt: skip
+    except Signal.DoesNotExist:  # the day was judged again meanwhile and this signal replaced
+        raise Http404("该信号已被重新研判的结果替换，请刷新 / the day was judged again: reload") from None
     except ValidationError as exc:
         error = "; ".join(exc.messages)
         if request.headers.get("HX-Request"):

@@ -112,3 +112,12 @@ def test_a_quiet_day_raises_few_alarms(city):
     series = [f for f in findings if f.kind == "series"]
     # The budget is 0.2 expected false alarms per county per day; Hebi has 7 county-level units.
     assert len(series) <= 5, [(f.area_code, f.category_code, f.p_value) for f in series]
+
+
+def test_grids_without_centroids_leave_the_other_searches_working(city):
+    grid = first_grid(city, VILLAGE)
+    s = snapshot(city, [(DAYS - 1, grid, "150604", "再不发工资就跳楼")] * 6)
+    s.grid_lon[:], s.grid_lat[:] = np.nan, np.nan  # a city whose grids have no place yet
+    findings, _ = engine.analyse(s, PARAMS)
+    kinds = {f.kind for f in findings}
+    assert "cluster" not in kinds and {"keyword", "series"} <= kinds

@@ -43,6 +43,14 @@ def test_running_a_day_again_keeps_the_decided_signals(user_named):
     assert not Signal.objects.filter(pk=undecided.pk).exists()
 
 
+def test_a_decision_on_a_signal_replaced_meanwhile_is_a_404_not_an_error(client_for):
+    s = signal()
+    client = client_for("analyst")
+    Signal.objects.filter(pk=s.pk).delete()
+    response = client.post(f"/warning/{s.pk}/decide/", {"decision": "confirmed"})
+    assert response.status_code == 404
+
+
 def test_the_command_judges_the_days_asked_for():
     out = StringIO()
     call_command("run_early_warning", "--date", "2026-11-20", "--days", "2", "--no-progress", stdout=out)
@@ -56,3 +64,19 @@ def test_the_command_judges_the_days_asked_for():
 def test_the_command_refuses_a_bad_date():
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("run_early_warning", "--date", "20.11.2026", "--no-progress")
+
+
+@override_settings(EARLY_WARNING_HOUR=1)
+def test_a_worker_that_was_down_catches_up_on_the_days_it_missed():
+    Run.objects.create(day=dt.date(2026, 11, 17), started_at=NIGHT, finished_at=NIGHT)
+    services.run_due(now=NIGHT)
+    judged = set(Run.objects.exclude(finished_at=None).values_list("day", flat=True))
+    assert {dt.date(2026, 11, d) for d in range(14, 21)} <= judged  # the week before yesterday, once each
+
+
+@override_settings(EARLY_WARNING={"history_days": 30})
+def test_a_history_too_short_for_the_method_is_a_clear_configuration_error():
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="history_days"):
+        services.parameters()
