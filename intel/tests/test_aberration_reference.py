@@ -3,31 +3,20 @@ reference fixtures (weekly Salmonella Newport, Germany; see
 ../shared/data/surveillance_reference/SOURCES.md): alarm for alarm over
 the 105 test weeks, and the further 2011 values listed there."""
 
-import csv
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from intel import aberration
+from intel.tests import reference
+from intel.tests.reference import needs_reference
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "data" / "surveillance_reference"
-pytestmark = pytest.mark.skipif(not REFERENCE.is_dir(), reason="needs ../shared/data")
-
-
-def _rows(name: str) -> list[dict]:
-    with open(REFERENCE / name, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+pytestmark = needs_reference
 
 
 @pytest.fixture(scope="module")
 def salmonella() -> tuple[np.ndarray, int]:
-    train, test = _rows("salmonella_train.csv"), _rows("salmonella_test.csv")
-    return np.array([float(r["n_cases"]) for r in train + test]), len(train)
-
-
-def _alarms(name: str) -> np.ndarray:
-    return np.array([r["alarm"] == "1" for r in _rows(f"{name}_pred.csv")])
+    y, _, start = reference.salmonella()
+    return y, start
 
 
 @pytest.mark.parametrize(
@@ -43,7 +32,7 @@ def _alarms(name: str) -> np.ndarray:
 def test_alarm_for_alarm_on_the_test_weeks(salmonella, fixture, detect):
     y, start = salmonella
     found = detect(y, start)
-    expected = _alarms(fixture)
+    expected = reference.alarms(fixture)
     assert len(found.alarm) == len(expected) == 105
     assert np.flatnonzero(found.alarm != expected).tolist() == []
 

@@ -5,39 +5,25 @@ reference fixtures (weekly Salmonella Newport, Germany; see
 2011 values listed there, which R computed on the series with its dates
 (so a year back is 52 or 53 weeks)."""
 
-import csv
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from intel import farrington
+from intel.tests import reference
+from intel.tests.reference import needs_reference
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "data" / "surveillance_reference"
-pytestmark = pytest.mark.skipif(not REFERENCE.is_dir(), reason="needs ../shared/data")
-
-
-def _rows(name: str) -> list[dict]:
-    with open(REFERENCE / name, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+pytestmark = needs_reference
 
 
 @pytest.fixture(scope="module")
 def salmonella() -> tuple[np.ndarray, np.ndarray, int]:
-    train, test = _rows("salmonella_train.csv"), _rows("salmonella_test.csv")
-    rows = train + test
-    dates = np.array([r[""] for r in rows], dtype="datetime64[D]")
-    return np.array([float(r["n_cases"]) for r in rows]), dates, len(train)
-
-
-def _alarms(name: str) -> np.ndarray:
-    return np.array([r["alarm"] == "1" for r in _rows(f"{name}_pred.csv")])
+    return reference.salmonella()
 
 
 def test_algo_farrington_alarm_for_alarm_on_the_test_weeks(salmonella):
     y, _, start = salmonella
     found = farrington.farrington(y, start=start, b=3, w=3, alpha=0.01)
-    expected = _alarms("Farrington")
+    expected = reference.alarms("Farrington")
     assert len(found.alarm) == len(expected) == 105
     assert np.flatnonzero(found.alarm != expected).tolist() == []
     assert found.alarm.sum() == 9
@@ -49,7 +35,7 @@ def test_farrington_flexible_alarm_for_alarm_on_the_test_weeks(salmonella):
         y, start=start, b=3, w=3, reweight=True, weights_threshold=2.58, alpha=0.01,
         past_weeks_not_included=26, threshold_method="delta", powertrans="2/3", limit54=(5, 4), no_periods=1,
     )  # fmt: skip
-    expected = _alarms("FarringtonFlexible")
+    expected = reference.alarms("FarringtonFlexible")
     assert len(found.alarm) == len(expected) == 105
     assert np.flatnonzero(found.alarm != expected).tolist() == []
     assert found.alarm.sum() == 10

@@ -10,27 +10,20 @@ two files are identical). mu0 is not passed (epysurv spells it ``m0``), so
 R fits its default in-control model: a Poisson GLM with one harmonic pair
 and no trend on the 365 training weeks."""
 
-import csv
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from intel import glr
+from intel.tests import reference
+from intel.tests.reference import needs_reference
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "data" / "surveillance_reference"
-pytestmark = pytest.mark.skipif(not REFERENCE.is_dir(), reason="needs ../shared/data")
-
-
-def _rows(name: str) -> list[dict]:
-    with open(REFERENCE / name, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+pytestmark = needs_reference
 
 
 @pytest.fixture(scope="module")
 def salmonella() -> tuple[np.ndarray, int]:
-    train, test = _rows("salmonella_train.csv"), _rows("salmonella_test.csv")
-    return np.array([float(r["n_cases"]) for r in train + test]), len(train)
+    y, _, start = reference.salmonella()
+    return y, start
 
 
 @pytest.mark.parametrize(
@@ -42,7 +35,7 @@ def salmonella() -> tuple[np.ndarray, int]:
 )
 def test_alarm_for_alarm_on_the_test_weeks(salmonella, fixture, detect):
     y, start = salmonella
-    expected = np.array([r["alarm"] == "1" for r in _rows(f"{fixture}_pred.csv")])
+    expected = reference.alarms(fixture)
     found = detect(y, start)
     assert len(found.alarm) == len(expected) == 105
     assert np.flatnonzero(found.alarm != expected).tolist() == []
