@@ -10,11 +10,7 @@ import numpy as np
 import pytest
 
 from intel import scan
-
-
-def _grid(side: int, spacing: float = 1000.0) -> tuple[np.ndarray, np.ndarray]:
-    gx, gy = np.meshgrid(np.arange(side), np.arange(side))  # location id = row · side + column
-    return gx.ravel() * spacing, gy.ravel() * spacing
+from intel.tests.scan_fixtures import Levels, square_grid
 
 
 def _naive_cylinders(counts, baselines, zones, max_days):
@@ -32,18 +28,6 @@ def _naive_cylinders(counts, baselines, zones, max_days):
 
 def _members(zones: scan.Zones) -> list[list[int]]:
     return [[int(j) for j in row[row < zones.n]] for row in zones.neighbours]
-
-
-class _Levels(dict):
-    """The kernel with ``with_level(level)``, made on first use."""
-
-    def __init__(self, kernel):
-        super().__init__()
-        self.kernel = kernel
-
-    def __missing__(self, level):
-        self[level] = self.kernel.with_level(level)
-        return self[level]
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +61,7 @@ def test_the_replicates_shortcut_finds_the_same_maximum(small):
     kernel = scan._expectation_kernel(baselines, zones=zones, days=4)
     rng = np.random.default_rng(3)
     work = scan._Workspace(kernel, kernel.dtype)  # (reused, as by the replicates)
-    quick = _Levels(kernel)
+    quick = Levels(kernel)
     for _ in range(30):
         recent = kernel.draw(rng)  # (days, locations), today first
         full = _naive_cylinders(recent[::-1].T, baselines[:, -4:], _members(zones), 4)
@@ -97,7 +81,7 @@ def _city(seed: int, side: int = 15, days: int = 14) -> tuple[np.ndarray, np.nda
 
 
 def test_a_planted_outbreak_is_found_where_and_when_it_was():
-    x, y = _grid(15)
+    x, y = square_grid(15)
     counts, baselines = _city(1)
     centre = 7 * 15 + 7
     planted = [centre, centre - 15, centre - 1, centre + 1]  # the centre's zone of 4 (ties by id)
@@ -117,7 +101,7 @@ def test_a_planted_outbreak_is_found_where_and_when_it_was():
 
 
 def test_noise_is_mostly_not_significant():
-    x, y = _grid(10)
+    x, y = square_grid(10)
     zones = scan.neighbourhoods(x, y, max_k=8, max_radius=3000)
     p = []
     for seed in range(20):
@@ -132,7 +116,7 @@ def test_a_rise_everywhere_is_found_which_the_permutation_scan_cannot_see():
     """The permutation scan's expectations come from the data's own day
     totals, so a city-wide doubling of the last days is no excess to it;
     against forecasts it is."""
-    x, y = _grid(10)
+    x, y = square_grid(10)
     zones = scan.neighbourhoods(x, y, max_k=8, max_radius=3000)
     rng = np.random.default_rng(6)
     baselines = np.full((100, 60), 0.4)
@@ -145,7 +129,7 @@ def test_a_rise_everywhere_is_found_which_the_permutation_scan_cannot_see():
 
 
 def test_the_same_seed_gives_the_same_result_whatever_the_workers():
-    x, y = _grid(8)
+    x, y = square_grid(8)
     counts, baselines = _city(4, side=8)
     zones = scan.neighbourhoods(x, y, max_k=6)
     run = lambda **kw: scan.expectation_scan(counts, baselines, zones=zones, replicates=40, **kw)  # noqa: E731
@@ -157,7 +141,7 @@ def test_the_same_seed_gives_the_same_result_whatever_the_workers():
 
 
 def test_zones_stay_inside_their_township_when_asked():
-    x, y = _grid(10)
+    x, y = square_grid(10)
     township = (np.arange(100) % 10 >= 5).astype(int)
     counts, baselines = _city(8, side=10)
     counts[[44, 45, 54, 55], -2:] += 4  # two grids each side of the border
@@ -169,7 +153,7 @@ def test_zones_stay_inside_their_township_when_asked():
 
 
 def test_bad_baselines_are_refused():
-    x, y = _grid(3)
+    x, y = square_grid(3)
     zones = scan.neighbourhoods(x, y, max_k=3)
     counts = np.ones((9, 10))
     with pytest.raises(ValueError, match="positive"):

@@ -11,11 +11,7 @@ import numpy as np
 import pytest
 
 from intel import scan
-
-
-def _grid(side: int, spacing: float = 1000.0) -> tuple[np.ndarray, np.ndarray]:
-    gx, gy = np.meshgrid(np.arange(side), np.arange(side))  # location id = row · side + column
-    return gx.ravel() * spacing, gy.ravel() * spacing
+from intel.tests.scan_fixtures import Levels, square_grid
 
 
 def _naive_zones(x, y, *, max_k: int, max_radius: float) -> list[list[tuple[float, int]]]:
@@ -46,18 +42,6 @@ def _naive_cylinders(counts, zones, max_days, recent=None):
                     )
                 table[i, k, d] = (c, mu, llr)
     return table
-
-
-class _Levels(dict):
-    """The kernel with ``with_level(level)``, made on first use."""
-
-    def __init__(self, kernel):
-        super().__init__()
-        self.kernel = kernel
-
-    def __missing__(self, level):
-        self[level] = self.kernel.with_level(level)
-        return self[level]
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +79,7 @@ def test_the_replicates_shortcut_finds_the_same_maximum(small):
     kernel = scan._permutation_kernel(counts.astype(np.int64), zones=zones, days=5)
     rng = np.random.default_rng(3)
     work = scan._Workspace(kernel, kernel.dtype)  # (reused, as by the replicates)
-    quick = _Levels(kernel)
+    quick = Levels(kernel)
     for _ in range(30):
         recent = kernel.draw(rng)
         assert (recent.sum(axis=1) == kernel.day_cases).all()  # each day keeps its number of cases
@@ -118,7 +102,7 @@ def _with_outbreak(seed: int) -> np.ndarray:
 
 
 def test_a_planted_outbreak_is_found_where_and_when_it_was():
-    x, y = _grid(15)
+    x, y = square_grid(15)
     counts = _with_outbreak(1)
     centre = 7 * 15 + 7
     # Zone of 4: the centre and its three nearest, ties (four at 1 km) broken by id.
@@ -142,7 +126,7 @@ def test_a_planted_outbreak_is_found_where_and_when_it_was():
 
 
 def test_noise_is_mostly_not_significant():
-    x, y = _grid(10)
+    x, y = square_grid(10)
     zones = scan.neighbourhoods(x, y, max_k=8, max_radius=3000)
     p = []
     for seed in range(20):
@@ -153,7 +137,7 @@ def test_noise_is_mostly_not_significant():
 
 
 def test_the_same_seed_gives_the_same_result_whatever_the_workers():
-    x, y = _grid(8)
+    x, y = square_grid(8)
     counts = np.random.default_rng(4).poisson(0.5, (64, 50))
     zones = scan.neighbourhoods(x, y, max_k=6)
     one = scan.permutation_scan(counts, zones=zones, replicates=40, seed=9)
@@ -167,7 +151,7 @@ def test_the_same_seed_gives_the_same_result_whatever_the_workers():
 
 
 def test_equally_near_locations_are_taken_by_id():
-    x, y = _grid(3)  # centre 4 has 1, 3, 5, 7 at 1 km and 0, 2, 6, 8 at √2 km
+    x, y = square_grid(3)  # centre 4 has 1, 3, 5, 7 at 1 km and 0, 2, 6, 8 at √2 km
     zones = scan.neighbourhoods(x, y, max_k=3)
     assert list(zones.neighbours[4]) == [4, 1, 3]
     # Swap the numbers of 0 (a corner) and 1 (an edge): the tie follows the ids, not positions.
@@ -175,7 +159,7 @@ def test_equally_near_locations_are_taken_by_id():
     zones = scan.neighbourhoods(x[order], y[order], max_k=3)
     assert list(zones.neighbours[4]) == [4, 0, 3]
     # On a larger grid with ties everywhere, the order is exactly (distance, id).
-    x, y = _grid(9, spacing=250.0)
+    x, y = square_grid(9, spacing=250.0)
     zones = scan.neighbourhoods(x, y, max_k=11, max_radius=700)
     for i, near in enumerate(_naive_zones(x, y, max_k=11, max_radius=700)):
         assert list(zones.neighbours[i, : len(near)]) == [j for _, j in near]
@@ -184,7 +168,7 @@ def test_equally_near_locations_are_taken_by_id():
 
 
 def test_the_radius_caps_the_zones():
-    x, y = _grid(5)
+    x, y = square_grid(5)
     zones = scan.neighbourhoods(x, y, max_k=20, max_radius=1000)
     assert zones.sizes[12] == 5  # itself and four at exactly 1 km
     assert zones.sizes[0] == 3  # a corner
@@ -192,7 +176,7 @@ def test_the_radius_caps_the_zones():
 
 
 def test_zones_stay_inside_their_township_when_asked():
-    x, y = _grid(10)
+    x, y = square_grid(10)
     township = (np.arange(100) % 10 >= 5).astype(int)  # west and east halves
     counts = np.random.default_rng(8).poisson(0.3, (100, 40))
     straddling = [44, 45, 54, 55]  # two grids each side of the border
@@ -210,7 +194,7 @@ def test_zones_stay_inside_their_township_when_asked():
 
 
 def test_bad_input_is_refused():
-    x, y = _grid(3)
+    x, y = square_grid(3)
     zones = scan.neighbourhoods(x, y, max_k=3)
     with pytest.raises(ValueError, match="no cases"):
         scan.permutation_scan(np.zeros((9, 10)), zones=zones)
