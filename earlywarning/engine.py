@@ -23,6 +23,7 @@ Four searches, each with its own statistics (``intel`` modules):
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import logging
 from collections import defaultdict
 from collections.abc import Callable
@@ -219,23 +220,26 @@ def space_time_clusters(s: Snapshot, p: Parameters) -> list[Finding]:
             continue
         counts = np.zeros((len(placed), s.days), dtype=np.int64)
         np.add.at(counts, (location[chosen], s.day_index[chosen]), 1)
-        result = _sequential_scan(scan.permutation_scan, (counts,), zones, p)
-        for cluster in result.clusters if result is not None else []:
-            if cluster.p_value > p.scan_alpha:
-                break
+        for cluster in _significant(_sequential_scan(scan.permutation_scan, (counts,), zones, p), p):
             findings.append(_cluster_finding(s, p, cluster, code, chosen, counts, placed, method="stp_scan"))
         if code == "" and s.days >= 8 * 7 + GUARD_DAYS:
             # A rise everywhere at once keeps every zone's share: the
             # permutation scan cannot see it, the expectation-based one can.
             baselines = _grid_baselines(counts)
-            result = _sequential_scan(scan.expectation_scan, (counts, baselines), zones, p)
-            for cluster in result.clusters if result is not None else []:
-                if cluster.p_value > p.scan_alpha:
-                    break
+            for cluster in _significant(
+                _sequential_scan(scan.expectation_scan, (counts, baselines), zones, p), p
+            ):
                 findings.append(
                     _cluster_finding(s, p, cluster, code, chosen, baselines, placed, method="ebp_scan")
                 )
     return findings
+
+
+def _significant(result: scan.ScanResult | None, p: Parameters) -> list:
+    """The reported clusters up to the first above ``scan_alpha`` (they come
+    strongest first, so the rest are weaker still)."""
+    clusters = result.clusters if result is not None else []
+    return list(itertools.takewhile(lambda c: c.p_value <= p.scan_alpha, clusters))
 
 
 def _grid_baselines(counts: np.ndarray) -> np.ndarray:

@@ -7,18 +7,16 @@ import datetime as dt
 from django.db.models import Count, Q, QuerySet
 from shapely.geometry import mapping
 
-from accounts.models import RoleCode
 from accounts.scope import scope_of
 from cases.models import Case
-from cases.selectors import cases_for
+from cases.selectors import AREA_ROLES, cases_for
 from earlywarning.models import Decision, Run, Signal
 from regions.models import Area, Grid
 
-VIEW_ROLES = (RoleCode.ANALYST, RoleCode.LEADER, RoleCode.DISPATCHER, RoleCode.ADMINISTRATOR)
-
 
 def may_see_signals(user) -> bool:
-    return user.is_superuser or any(user.has_role(r) for r in VIEW_ROLES)
+    """Signals are about areas: whoever sees every case of an area sees them."""
+    return user.is_superuser or any(user.has_role(r) for r in AREA_ROLES)
 
 
 def signals_for(user) -> QuerySet[Signal]:

@@ -74,7 +74,7 @@ def forecast(
     total = cum[:, train_end]  # cases before each block's baseline end
     size = total + 0.5
     expected = size / train_end
-    upperbound = nbinom_quantile(1 - alpha, size, np.broadcast_to(train_end / (train_end + 1), size.shape))
+    upperbound = np.empty_like(expected)
     shared = np.ones(rows, dtype=bool)
     dense = total[:, 0] >= dense_per_week * train_end[0] / 7
     index = np.flatnonzero(dense)
@@ -91,6 +91,9 @@ def forecast(
             d.size[fitted],
         )
         shared[index] = False
+    # The level model's bound, only where it is the model (the quantile is the costly part).
+    level = np.broadcast_to(train_end / (train_end + 1), size.shape)
+    upperbound[shared] = nbinom_quantile(1 - alpha, size[shared], level[shared])
     return Forecast(first, expected, upperbound, size, shared)
 
 
