@@ -5,9 +5,15 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-VENDOR := build/vendor
+# Front-end files are generated into the `changan` package (gitignored) so that
+# the app, collectstatic and a built wheel all find them in one place.
+VENDOR := changan/static/vendor
 
-.PHONY: demo serve worker test lint format vendor bench install install-test clean
+.PHONY: demo serve worker test test-year-ahead lint format vendor bench install install-test clean wheel wheel-check
+
+# The demo's SMS (codes included) go to var/outbox.jsonl: the default backend
+# logs only masked numbers and no message bodies.
+demo serve: export NOTIFY_SMS_BACKEND ?= notify.backends.FileBackend
 
 demo: install vendor  ## install, migrate, load the demo city and serve it
 	$(PY) manage.py migrate --no-input
@@ -57,6 +63,9 @@ test: install-test vendor ## run the whole suite (SQLite unless DATABASE_URL is 
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+test-year-ahead: install-test vendor ## the suite with changan.clock a year ahead (a test that depends on today's date fails now, not next year)
+	CHANGAN_CLOCK_SHIFT_DAYS=365 $(VENV)/bin/pytest $(PYTEST_ARGS)
+
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -74,5 +83,11 @@ bench: install-test ## run the benchmarks and update docs/benchmarks.md (intake 
 	$(PY) bench/scan.py --write-docs
 	$(PY) bench/early_warning.py --write-docs
 
+wheel: vendor ## build dist/changan-*.whl from the tracked files and the vendor files
+	bash .ci/build_wheel.sh dist
+
+wheel-check: vendor ## build the wheel, install it in a clean virtualenv, migrate and serve it on PostgreSQL
+	bash .ci/wheel_check.sh
+
 clean:
-	rm -rf $(VENV) node_modules build var/static
+	rm -rf $(VENV) node_modules build dist $(VENDOR) var/static

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
@@ -16,12 +17,20 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
-from accounts import services
+from accounts import lockout, services
 from accounts.forms import StaffLoginForm
 
 
 class StaffLoginView(LoginView):
+    """The login page (the admin's login sends here too)."""
+
     form_class = StaffLoginForm
+
+    def post(self, request, *args, **kwargs):
+        if lockout.address_locked(request):  # password spraying from this address (accounts.lockout)
+            context = {"address_locked": True, "cooloff_timedelta": settings.LOGIN_ADDRESS_COOLOFF}
+            return render(request, settings.AXES_LOCKOUT_TEMPLATE, context, status=429)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)

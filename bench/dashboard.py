@@ -34,6 +34,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/changan_dashboard_bench"
 
 from bench.docs import write_section  # noqa: E402
 from bench.intake import prepare_database, setup_django  # noqa: E402
+from changan import clock  # noqa: E402
 
 CASE_COLUMNS = (
     "number", "kind", "channel", "appeal_type", "category_id", "title", "description", "search_text",
@@ -66,7 +67,6 @@ class Year:
 
     def __init__(self, n: int, seed: int):
         import numpy as np
-        from django.utils import timezone
 
         from cases.models import Category
         from cases.search import search_text
@@ -80,7 +80,7 @@ class Year:
         for pk, area in OrgUnit.objects.filter(kind="county_department").values_list("pk", "area_id"):
             self.units.setdefault(area[:6], []).append(pk)
         self.words = [search_text(text) for text in TEXTS]
-        self.now = timezone.now()
+        self.now = clock.now()
         self.pick = rng.integers(len(self.grids), size=n)
         self.cat = rng.integers(len(self.leaves), size=n)
         self.age = rng.uniform(0, 365, size=n)
@@ -234,7 +234,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     leader = User.objects.get(username="leader")
     dispatcher = User.objects.get(username="dispatcher_410611")
-    today = timezone.localdate()
+    today = clock.today()
     year_start = timezone.make_aware(dt.datetime.combine(today.replace(month=1, day=1), dt.time()))
     tomorrow = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time()))
     rows = []
@@ -304,7 +304,7 @@ def main(argv: list[str] | None = None) -> dict:
         "|---|---:|---:|",
         *[f"| {name} | {p50:.1f} | {p95:.1f} |" for name, p50, p95 in list_rows],
         "",
-        f"Measured on {dt.date.today()} · Python {platform.python_version()} · {args.repeat} runs each "
+        f"Measured on {clock.today()} · Python {platform.python_version()} · {args.repeat} runs each "
         f"({args.naive_repeat} for the naive queries).",
     ]
     text = "\n".join(lines)

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import datetime as dt
 import json
 import math
 import platform
@@ -48,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.docs import write_section  # noqa: E402
+from changan import clock  # noqa: E402
 from intel import aberration, farrington, forecast, glr, scan  # noqa: E402
 
 START = 365  # speed part: judge the last two years; the first is history
@@ -177,7 +177,7 @@ def report(r: dict) -> str:
                      f"{'–' if back is None else f'{back:.1f}'} |")  # fmt: skip
     lines.append(f"| **all {len(r['nightly'])}** | **{total:.1f}** | {total_loop:.1f} | "
                  f"{total_loop / total:.1f}× | {sum(r['backfill'].values()):.1f} |")  # fmt: skip
-    lines += ["", f"Measured on {dt.date.today()} · Python {platform.python_version()} · one process."]
+    lines += ["", f"Measured on {clock.today()} · Python {platform.python_version()} · one process."]
     return "\n".join(lines)
 
 
@@ -998,7 +998,7 @@ def evaluation_report(e: dict, amoc_path: Path | None) -> str:
         ]
     lines += [
         "",
-        f"Measured on {dt.date.today()} in {e['seconds']:.0f} s · Python {platform.python_version()}.",
+        f"Measured on {clock.today()} in {e['seconds']:.0f} s · Python {platform.python_version()}.",
     ]
     return "\n".join(lines)
 

@@ -34,6 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/changan_bench"
 
+from changan import clock  # noqa: E402
+
 
 def prepare_database(url: str) -> None:
     import psycopg
@@ -119,7 +121,7 @@ def bench_bare(n: int, batch: int) -> float:
                     returning=True,
                 )
                 ids = _returned_ids(cur)
-                now = dt.datetime.now(dt.UTC)
+                now = clock.now()
                 cur.executemany(
                     "INSERT INTO cases_caseevent (case_id, seq, action, from_status, to_status, note, data,"
                     " at) VALUES (%s, 1, 'receive', '', 'received', '', '{}', %s)",
@@ -153,9 +155,8 @@ def prepare_sweep() -> dict[str, int]:
     """Make the benchmark's cases open with deadlines: ~5 % past their warning
     time, ~2 % past their deadline, the rest comfortably in time."""
     from django.db import connection
-    from django.utils import timezone
 
-    now = timezone.now()
+    now = clock.now()
     with connection.cursor() as cur:
         cur.execute(
             """UPDATE cases_case SET status = 'handling', lead_unit_id = (SELECT min(id) FROM orgs_orgunit
@@ -267,7 +268,7 @@ def report_text(r: dict) -> str:
             f"| {r['sweep_s']:.2f} |",
             f"| next pass (nothing due: the steady state) | {r['idle_sweep_s']:.3f} |",
             "",
-            f"Measured on: {dt.date.today().isoformat()} · Python {platform.python_version()} · "
+            f"Measured on: {clock.today().isoformat()} · Python {platform.python_version()} · "
             f"setup (migrate + demo places) {r['setup_s']:.0f} s.",
         ]
     )

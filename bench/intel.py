@@ -33,6 +33,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/changan_intel_bench"
 SHARED = ROOT.parent / "shared" / "data"
 
 from bench.docs import write_section  # noqa: E402
+from changan import clock  # noqa: E402
 
 PASSES = 5  # inference passes over 附件3; the median is reported
 
@@ -221,7 +222,7 @@ def report(c: dict | None, d: dict | None, h: dict | None, folds: int) -> str:
             "",
         ]
     lines.append(
-        f"Measured on {dt.date.today()} · Python {platform.python_version()} · {os.cpu_count()} cores."
+        f"Measured on {clock.today()} · Python {platform.python_version()} · {os.cpu_count()} cores."
     )
     return "\n".join(lines)
 

@@ -37,7 +37,8 @@ def live_server(var: Path, *, cases: int = 200) -> Iterator[LiveServer]:
     # rate-limit counters from one run to the next.
     env = {
         **{k: v for k, v in os.environ.items() if k != "REDIS_URL"},
-        "DJANGO_SETTINGS_MODULE": "changan.settings",
+        # Production settings, shifted in time as the tests are (CHANGAN_CLOCK_SHIFT_DAYS).
+        "DJANGO_SETTINGS_MODULE": "changan.live_server_settings",
         "CHANGAN_VAR_DIR": str(var),
         "DATABASE_URL": f"sqlite:///{var / 'changan.sqlite3'}",
         "DEBUG": "false",

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import json
 import platform
 import sys
@@ -33,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.docs import DOCS, write_section  # noqa: E402
+from changan import clock  # noqa: E402
 from regions.gridgen import plan_city  # noqa: E402
 from regions.locator import GridLocator  # noqa: E402
 
@@ -171,7 +171,7 @@ def environment() -> str:
     except OSError:
         pass
     return (
-        f"{dt.date.today().isoformat()} · {cpu} · Python {platform.python_version()} · "
+        f"{clock.today().isoformat()} · {cpu} · Python {platform.python_version()} · "
         f"numpy {np.__version__} · shapely {shapely.__version__} (GEOS {shapely.geos_version_string})"
     )
 

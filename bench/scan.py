@@ -18,7 +18,6 @@ it, so the clusters and p-values are the same for any number)."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import platform
 import resource
@@ -32,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.docs import write_section  # noqa: E402
+from changan import clock  # noqa: E402
 from intel import scan  # noqa: E402
 
 # SaTScan 10.x, measured on this kind of machine, per the issue (#8): the same prospective
@@ -105,7 +105,7 @@ def report(r: dict) -> str:
         f"Most likely cluster: {len(c.locations)} grids around {c.centre}, last {c.days} days, "
         f"{c.observed} cases for {c.expected:.1f} expected, p = {c.p_value:.3g} "
         f"({'the planted outbreak' if r['found_planted'] else 'not the planted outbreak'}).",
-        f"Measured on {dt.date.today()} · Python {platform.python_version()} · {os.cpu_count()} cores, "
+        f"Measured on {clock.today()} · Python {platform.python_version()} · {os.cpu_count()} cores, "
         f"load average {r['load'][0]:.1f} at the end (a shared machine: timings are noisy). "
         f"SaTScan's time: measured on this kind of machine, per the issue.",
     ]

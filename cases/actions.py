@@ -16,9 +16,10 @@ from rest_framework import serializers
 
 from accounts.selectors import users_for
 from cases import services
-from cases.models import CaseKind, Category, Channel, Satisfaction, Status, Urgency
+from cases.models import CaseKind, Category, Channel, Publicity, Satisfaction, Status, Urgency
 from cases.selectors import QUEUES, cases_for
 from changan.api import ScopedRelatedField
+from changan.params import BoundedDateField, BoundedDateTimeField
 from orgs.selectors import handling_units_for
 
 
@@ -77,11 +78,11 @@ class ContactNote(serializers.Serializer):
 
 
 class RequestExtension(Reason):
-    until = serializers.DateTimeField(label="申请延期至")
+    until = BoundedDateTimeField(label="申请延期至")
 
 
 class GrantExtension(Note):
-    until = serializers.DateTimeField(required=False, allow_null=True, label="批准延期至（空则按申请）")
+    until = BoundedDateTimeField(required=False, allow_null=True, label="批准延期至（空则按申请）")
 
 
 class Reply(serializers.Serializer):
@@ -120,7 +121,7 @@ class Merge(Note):
 
 class Supervise(serializers.Serializer):
     note = serializers.CharField(label="督办意见")
-    due = serializers.DateTimeField(required=False, allow_null=True, label="新的办理时限")
+    due = BoundedDateTimeField(required=False, allow_null=True, label="新的办理时限")
 
 
 class Escalate(Reason):
@@ -128,6 +129,10 @@ class Escalate(Reason):
         selector=handling_units_for, many=True, required=False, label="增加协办单位"
     )
     leader = ScopedRelatedField(selector=leaders_for, required=False, allow_null=True, label="包案领导")
+
+
+class SetPublicity(Note):
+    publicity = serializers.ChoiceField(choices=Publicity.choices, label="公开设置")
 
 
 class Whistle(serializers.Serializer):
@@ -166,6 +171,7 @@ ACTION_INPUTS: dict[str, ActionInput] = {
     "whistle": ActionInput(Whistle, services.blow_whistle),
     "acknowledge": ActionInput(Note, services.acknowledge),
     "follow_up": ActionInput(FollowUp, services.follow_up),
+    "set_publicity": ActionInput(SetPublicity, services.set_publicity),
 }
 assert set(ACTION_INPUTS) == set(services.ACTIONS), "every action needs its inputs"
 
@@ -204,6 +210,6 @@ class CaseFilter(serializers.Serializer):
     grid = serializers.RegexField(r"^\d{15}$", required=False)
     lead_unit = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
-    received_after = serializers.DateField(required=False)
-    received_before = serializers.DateField(required=False)
+    received_after = BoundedDateField(required=False)
+    received_before = BoundedDateField(required=False)
     q = serializers.CharField(required=False, max_length=100)

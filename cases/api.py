@@ -5,7 +5,8 @@ through ``cases.services``."""
 from __future__ import annotations
 
 from django.db.models import prefetch_related_objects
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
@@ -123,8 +124,8 @@ FILTERS = [
     OpenApiParameter("grid", str),
     OpenApiParameter("lead_unit", int),
     OpenApiParameter("overdue", bool),
-    OpenApiParameter("received_after", str, description="ISO date"),
-    OpenApiParameter("received_before", str, description="ISO date"),
+    OpenApiParameter("received_after", OpenApiTypes.DATE, description="2000-01-01 … 2100-12-31"),
+    OpenApiParameter("received_before", OpenApiTypes.DATE, description="2000-01-01 … 2100-12-31"),
     OpenApiParameter("q", str, description="编号、标题、内容、地址 / number, title, description, address"),
 ]
 
@@ -139,7 +140,7 @@ class CasePagination(CursorPagination):
 TIMELINE = ("events__actor", "events__unit")  # what CaseDetailSerializer reads for each event
 
 
-@extend_schema(parameters=FILTERS)
+@extend_schema_view(list=extend_schema(parameters=FILTERS))  # the filters are the list's alone
 class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Cases within the user's scope. POST registers a new case."""
 

@@ -6,17 +6,12 @@ from __future__ import annotations
 import re
 
 from changan import crypto
+from changan.crypto import mask_phone  # the masked form, shared with the logs (notify)
+
+__all__ = ["is_mobile", "mask_phone", "normalise_phone", "phone_digest"]
 
 PHONE_RE = re.compile(r"^\+?\d[\d\- ]{5,19}$")
 MAINLAND_MOBILE_RE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
-
-
-def mask_phone(phone: str) -> str:
-    """13812345678 → 138****5678; short numbers keep only their last two digits."""
-    digits = re.sub(r"\D", "", phone)
-    if len(digits) >= 7:
-        return f"{digits[:3]}****{digits[-4:]}"
-    return "*" * max(len(digits) - 2, 0) + digits[-2:]
 
 
 def normalise_phone(phone: str) -> str:

@@ -8,9 +8,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from changan import clock
 from orgs.models import Sector
 
 
@@ -104,6 +104,16 @@ OPEN_STATUSES = (
 # Statuses in which the unit's resolution clock runs: it stops when the unit
 # replies (verification is the centre's job) and while a case is suspended.
 RUNNING_STATUSES = (Status.DISPATCHED, Status.HANDLING)
+
+
+class Publicity(models.TextChoices):
+    """Whether the public may see a case (公开), FixMyStreet-style: staff
+    decide per case; until they do, ``CASE_PUBLIC_BY_DEFAULT`` decides. Only
+    cases of a public kind and channel can ever be public (``cases.public``)."""
+
+    DEFAULT = "default", _("按默认")
+    PUBLIC = "public", _("公开")
+    PRIVATE = "private", _("不公开")
 
 
 class Tier(models.IntegerChoices):
@@ -208,6 +218,9 @@ class Case(models.Model):
     )
     extension_requested = models.BooleanField(_("申请延期中"), default=False)
     reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+    publicity = models.CharField(
+        _("公开"), max_length=8, choices=Publicity.choices, default=Publicity.DEFAULT, db_default="default"
+    )
     me_too = models.PositiveIntegerField(_("“我也遇到”人次"), default=0)
     satisfaction = models.PositiveSmallIntegerField(
         _("满意度"), choices=Satisfaction.choices, null=True, blank=True
@@ -215,7 +228,7 @@ class Case(models.Model):
     solved = models.BooleanField(_("问题已解决"), null=True, blank=True)
 
     # Times and deadlines (the timers the worker sweeps).
-    received_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    received_at = models.DateTimeField(_("登记时间"), default=clock.now)
     dispatched_at = models.DateTimeField(_("派遣时间"), null=True, blank=True)
     signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     replied_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
@@ -409,7 +422,7 @@ class CaseEvent(models.Model):
     note = models.TextField(_("说明"), blank=True)
     # Deadline changes ({"resolve_due_at": [old, new]}), attachments, targets…
     data = models.JSONField(_("数据"), default=dict, blank=True)
-    at = models.DateTimeField(_("时间"), default=timezone.now)
+    at = models.DateTimeField(_("时间"), default=clock.now)
 
     class Meta:
         verbose_name = _("案件日志")
@@ -506,7 +519,7 @@ class Attachment(models.Model):
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     source = models.CharField(_("来源"), max_length=20, default="reporter")
-    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    created_at = models.DateTimeField(_("时间"), default=clock.now)
 
     class Meta:
         verbose_name = _("附件")

@@ -27,10 +27,11 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import RoleCode, User
 from accounts.scope import scope_of
-from cases import contact, limits, search
+from cases import contact, limits, public, registration, search
 from cases.models import (
     OPEN_STATUSES,
     RUNNING_STATUSES,
@@ -43,6 +44,7 @@ from cases.models import (
     CaseUnit,
     Category,
     Channel,
+    Publicity,
     Satisfaction,
     SavedFilter,
     Status,
@@ -248,6 +250,9 @@ ACTIONS: dict[str, Action] = {
     ),
     "whistle": Action("吹哨", (S.RECEIVED, S.ACCEPTED, S.DISPATCHED, S.HANDLING), _may_whistle),
     "acknowledge": Action("报到", (S.DISPATCHED, S.HANDLING, S.SUSPENDED), _pending_whistle),
+    "set_publicity": Action(
+        "公开设置", (S.RECEIVED, *WORKING, S.CLOSED), _is_dispatcher, public.may_be_public
+    ),
 }
 
 
@@ -484,6 +489,7 @@ class NewCase:
     reporter_phone: str = ""
     reporter_verified: bool = False  # the phone was confirmed by an SMS code
     received_at: dt.datetime | None = None
+    private: bool = False  # the reporter asked that the public not see it (不公开)
 
 
 def _validated(item: NewCase, by, grid_code: str) -> Case:
@@ -517,8 +523,14 @@ def _validated(item: NewCase, by, grid_code: str) -> Case:
     if errors:
         raise ValidationError(errors)
     area_code = grid_code[:12] if grid_code else item.area_code
-    if by is not None and getattr(by, "pk", None) and not scope_of(by).covers_area(area_code):
-        raise PermissionDenied("该位置不在您的数据范围内 / the place is outside your data scope")
+    if by is not None and getattr(by, "pk", None):
+        # A staff member registers: their role decides channel, kind and
+        # urgency (cases.registration), their scope the place.
+        registration.check_registration(
+            by, channel=item.channel, kind=item.kind, urgency=item.urgency, grid_code=grid_code
+        )
+        if not scope_of(by).covers_area(area_code):
+            raise PermissionDenied("该位置不在您的数据范围内 / the place is outside your data scope")
     return Case(
         kind=item.kind,
         channel=item.channel,
@@ -541,6 +553,7 @@ def _validated(item: NewCase, by, grid_code: str) -> Case:
         reporter_phone_digest=contact.phone_digest(phone),
         reporter_verified=bool(phone) and item.reporter_verified,
         received_at=item.received_at or clock.now(),
+        publicity=Publicity.PRIVATE if item.private else Publicity.DEFAULT,
     )
 
 
@@ -1056,6 +1069,23 @@ def merge(*, case: Case, into: Case, by, note: str = "") -> Case:
 
 
 @transaction.atomic
+def set_publicity(*, case: Case, by, publicity: str, note: str = "") -> Case:
+    """公开设置: whether the public may see the case (``cases.public``); the
+    reporter's wish is the default, staff have the last word, and the event
+    keeps who decided what."""
+    case = _lock(case)
+    _check(case, "set_publicity", by)
+    if publicity not in Publicity.values:
+        raise ValidationError({"publicity": _("公开设置只能是按默认、公开或不公开")})
+    before = case.publicity
+    case.publicity = publicity
+    case.save(update_fields=["publicity"])
+    _record(case, "set_publicity", by, from_status=case.status, note=note,
+            data={"publicity": publicity, "previous": before})  # fmt: skip
+    return case
+
+
+@transaction.atomic
 def supervise(*, case: Case, by, note: str, due: dt.datetime | None = None) -> Case:
     """督办: a supervision note, optionally with a new deadline (earlier or
     later; the event says why)."""
@@ -1491,9 +1521,10 @@ def save_filter(*, user, name: str, query: str) -> SavedFilter:
     _require(name, "请给筛选起个名字 / the filter needs a name")
     query = QueryDict(query).copy()
     query.pop("cursor", None)
-    saved, created = SavedFilter.objects.update_or_create(
-        user=user, name=name, defaults={"query": query.urlencode()}
-    )
+    query = query.urlencode()  # percent-encoding may make it longer than what was typed
+    if len(query) > SavedFilter._meta.get_field("query").max_length:
+        raise ValidationError(_("筛选条件太长"))
+    saved, created = SavedFilter.objects.update_or_create(user=user, name=name, defaults={"query": query})
     if created and SavedFilter.objects.filter(user=user).count() > MAX_SAVED_FILTERS:
         saved.delete()
         raise ValidationError(

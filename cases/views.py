@@ -35,6 +35,7 @@ from cases.selectors import (
     saved_filters_for,
     timeline,
 )
+from changan import clock, params
 from changan.excel import workbook_response
 from changan.keyset import page_of
 from orgs.selectors import handling_units_for
@@ -122,7 +123,7 @@ def export(request: HttpRequest) -> HttpResponse:
                    labels.get(r[7], r[7]), r[8] or "", _local(r[9]), _local(r[10]), _local(r[11]),
                    r[12] or "", "是" if r[13] else "否"]  # fmt: skip
 
-    return workbook_response(f"案件清单{timezone.localdate():%Y%m%d}", EXPORT_HEADERS, lines())
+    return workbook_response(f"案件清单{clock.today():%Y%m%d}", EXPORT_HEADERS, lines())
 
 
 def _local(value):
@@ -167,7 +168,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     name = request.POST.get("action", "")
     if name not in BULK_ACTIONS:
         return HttpResponse("没有这个批量操作 / no such bulk action", status=400)
-    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()][:BULK_LIMIT]
+    ids = params.ids(request.POST.getlist("ids"))[:BULK_LIMIT]
     data = _form_data(request, ACTION_INPUTS[name].serializer)
     done, refused = 0, []
     for case in cases_for(request.user).filter(pk__in=ids).order_by("pk"):
@@ -270,6 +271,9 @@ def _visible_case(request: HttpRequest, pk: int) -> Case:
         raise Http404("案件不存在或不在您的数据范围内 / no such case in your scope") from None
 
 
+YES, NO = ("yes", "on", "true", "1"), ("no", "false", "0")
+
+
 def _form_data(request: HttpRequest, serializer_class) -> dict:
     """HTML form fields → the serializer's input (lists, booleans, blanks)."""
     data = {}
@@ -280,7 +284,12 @@ def _form_data(request: HttpRequest, serializer_class) -> dict:
                 values = [line.strip() for v in values for line in v.splitlines() if line.strip()]
             data[name] = values
         elif isinstance(field, serializers.BooleanField):
-            data[name] = request.POST.get(name) in ("on", "true", "1")
+            value = request.POST.get(name, "")
+            if value in YES + NO:
+                data[name] = value in YES
+            elif not field.required:  # an optional checkbox: unticked is no
+                data[name] = False
+            # A required yes/no left unanswered stays absent: the serializer says so.
         elif request.POST.get(name, "") != "":
             data[name] = request.POST[name]
     return data
@@ -349,7 +358,9 @@ def _fields(serializer_class, user, data, choices: dict) -> list[dict]:
         elif isinstance(field, serializers.ChoiceField):
             spec.update(kind="select", choices=[(str(k), v) for k, v in field.choices.items()])
         elif isinstance(field, serializers.BooleanField):
-            spec.update(kind="bool")
+            # A judgment (solved? passed?) is asked, never assumed: two
+            # radio buttons with neither chosen; an option is a checkbox.
+            spec.update(kind="yesno" if field.required else "bool")
         elif isinstance(field, serializers.DateTimeField):
             spec.update(kind="datetime")
         elif isinstance(field, serializers.ListField):

@@ -15,6 +15,7 @@ def exception_handler(exc, context):
     a refused workflow action (it carries the allowed actions) → 409."""
     from django.core.exceptions import PermissionDenied
     from django.core.exceptions import ValidationError as DjangoValidationError
+    from rest_framework import exceptions as drf_exceptions
     from rest_framework.exceptions import ValidationError
     from rest_framework.response import Response
     from rest_framework.views import exception_handler as drf_handler
@@ -23,6 +24,8 @@ def exception_handler(exc, context):
         return Response({"detail": str(exc), "allowed_actions": exc.allowed}, status=409)
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+    if isinstance(exc, PermissionDenied) and str(exc):
+        exc = drf_exceptions.PermissionDenied(str(exc))  # a service's refusal says why (DRF's own would not)
     return drf_handler(exc, context)
 
 

@@ -1,6 +1,7 @@
 """Excel exports (.xlsx with Chinese headers) that stay small in memory:
 openpyxl's write-only mode streams rows to a temporary file, which is then
-sent in chunks, so a million rows never sit in memory at once."""
+sent in chunks, so a million rows never sit in memory at once. Text that a
+spreadsheet would take for a formula is written as text (``_cell``)."""
 
 from __future__ import annotations
 
@@ -29,10 +30,27 @@ def write_workbook(out, title: str, headers: list[str], rows: Iterable[Iterable]
     sheet.append(head)
     n = 0
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([_cell(sheet, value) for value in row])
         n += 1
     book.save(out)
     return n
+
+
+# What spreadsheet programs read as the start of a formula (OWASP "CSV
+# injection"): a resident's "=HYPERLINK(…)" must stay the text they typed.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(sheet, value):
+    """Text that looks like a formula becomes an explicit string cell with
+    Excel's quote prefix: shown exactly as typed, never evaluated (not even
+    when someone edits the cell); everything else is written as it is."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
 
 
 def workbook_response(title: str, headers: list[str], rows: Iterable[Iterable]) -> FileResponse:

@@ -10,10 +10,23 @@ import datetime as dt
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("CHANGAN_VAR_DIR", default=str(BASE_DIR / "var")))
+from changan.security import tile_source
+
+PACKAGE_DIR = Path(__file__).resolve().parent  # changan/: templates, static (with vendor/), locale
+BASE_DIR = PACKAGE_DIR.parent  # the checkout, or site-packages when installed from the wheel
+# A checkout has manage.py beside the apps; an installed package must not write
+# into site-packages, so there CHANGAN_VAR_DIR is required (docs/operations.md).
+FROM_CHECKOUT = (BASE_DIR / "manage.py").is_file()
+_VAR_DIR = environ.Env().str("CHANGAN_VAR_DIR", default="")
+if not _VAR_DIR and not FROM_CHECKOUT:
+    raise ImproperlyConfigured(
+        "CHANGAN_VAR_DIR must be set when Changan is installed as a package: the folder for "
+        "uploads, collected static files and (without DATABASE_URL) the SQLite database"
+    )
+VAR_DIR = Path(_VAR_DIR or BASE_DIR / "var")
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 env = environ.Env()
@@ -82,6 +95,7 @@ INSTALLED_APPS = [
     "worktime",  # working-time calendar: holidays, 调休, working hours
     "cases",  # the case core: one lifecycle, event log, time limits, worker
     "notify",  # in-app inbox and delivery channels with retries
+    "worker",  # the background worker: each job run on its own, its health, /healthz/jobs
     "open311",  # Open311 GeoReport v2 server on the case model
     "intake",  # residents report by QR code (淇和码), follow their case
     "figures",  # rollups for the data center: volumes and the three rates
@@ -94,15 +108,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "changan.uploads.RequestSizeLimit",  # 413 before anything reads an oversized body
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (CONTENT_SECURITY_POLICY below)
+    "changan.security.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # 400 for NUL/control characters or non-UTF-8 input, before any view (in the reader's language).
+    "changan.input_guard.InputGuard",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SecondFactorRequired",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionLimits",  # after messages: it says why it signed you out
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: it answers a locked-out login
 ]
@@ -130,7 +150,10 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'changan.sqlite3'}"),
 }
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+# Persistent connections only when asked for (production: CONN_MAX_AGE=60 with a
+# fixed number of WSGI workers). runserver starts a thread per request and each
+# thread would keep its own connection open: 0 closes it after every request.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while background work writes; IMMEDIATE
@@ -171,7 +194,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]  # inside the package, so the wheel carries it
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
@@ -179,13 +202,26 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 # Front-end libraries come from the npm registry (package.json + lock file);
-# `make vendor` copies the files pages use into build/vendor, served from here.
-# Nothing is fetched from a CDN at run time.
-STATICFILES_DIRS = [BASE_DIR / "changan" / "static", ("vendor", BASE_DIR / "build" / "vendor")]
+# `make vendor` copies the files pages use into changan/static/vendor/ (not
+# committed; the wheel carries them). Nothing is fetched from a CDN at run time.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Uploads (residents' photos) are at most 12 MB each; Django spools anything
 # over 2.5 MB to a temporary file rather than memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A file is stopped while it streams in once past MAX_UPLOAD_FILE_BYTES (the
+# photo limit, intake.photos.MAX_BYTES) and the view refuses it as too large;
+# a request declaring more than MAX_REQUEST_BYTES is answered 413 unread
+# (changan.uploads). The largest legitimate form is the grid worker's report:
+# 6 photos + 6 "after" photos of 12 MB, plus 1 MB for its fields. The proxy's
+# limit (nginx client_max_body_size) must be the same.
+MAX_UPLOAD_FILE_BYTES = env.int("MAX_UPLOAD_FILE_BYTES", default=12 * 1024 * 1024)
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=(2 * 6 * 12 + 1) * 1024 * 1024)  # 145 MB
+FILE_UPLOAD_HANDLERS = [
+    "changan.uploads.FileSizeLimit",  # first: the handlers after it see no byte past the limit
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -237,6 +273,37 @@ if HTTPS:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Staff sessions (residents have no accounts: their session only holds phones
+# verified in the last 30 minutes). A session ends after this many minutes
+# without a request (0: never), and this many hours after signing in however
+# busy: one working day with overtime, then the password (and second factor)
+# again. accounts.middleware.SessionLimits enforces both.
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=120)
+SESSION_COOKIE_AGE = env.int("STAFF_SESSION_HOURS", default=12) * 3600
+
+# Content-Security-Policy (django-csp): scripts and styles only from this site;
+# no inline <script>, event handler, <style> or style attribute (pages pass
+# data in data-* attributes and json_script; Leaflet and ECharts style through
+# the CSSOM, which the policy does not restrict). The Swagger UI (/api/docs/)
+# loads its start-up script from its own URL. Map tiles from MAP_TILE_URL's host.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:", *filter(None, [tile_source(MAP_TILE_URL)])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy: the location for the report page and the grid worker's
+# phone; every other feature in changan.security.FEATURES is denied (a photo
+# is chosen with a file input, which needs no camera permission).
+PERMISSIONS_POLICY = {"geolocation": ["self"]}
 
 LOGGING = {
     "version": 1,
@@ -251,6 +318,12 @@ LOGGING = {
 # within this many days of closing (重办).
 CASE_REOPEN_LIMIT = env.int("CASE_REOPEN_LIMIT", default=1)
 CASE_REOPEN_WITHIN_DAYS = env.int("CASE_REOPEN_WITHIN_DAYS", default=30)
+# What the public may see (cases.public): only cases of these kinds and
+# channels can ever be public; among them, accepted cases are public unless
+# staff or the reporter mark them private (False: private unless staff publish).
+CASE_PUBLIC_KINDS = env.list("CASE_PUBLIC_KINDS", default=["appeal"])
+CASE_PUBLIC_CHANNELS = env.list("CASE_PUBLIC_CHANNELS", default=["qr", "hotline", "web", "api"])
+CASE_PUBLIC_BY_DEFAULT = env.bool("CASE_PUBLIC_BY_DEFAULT", default=True)
 
 # Notifications: every message lands in the in-app inbox; these channels also
 # deliver it (to the user's work phone / email), through these backends.
@@ -264,6 +337,16 @@ NOTIFY_FILE_PATH = env.str("NOTIFY_FILE_PATH", default=str(VAR_DIR / "outbox.jso
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=6)
 # Reporters who verified their phone get an SMS on each public step of their case.
 NOTIFY_REPORTERS = env.bool("NOTIFY_REPORTERS", default=True)
+
+# The background worker (worker app): a job that fails is retried after
+# WORKER_BACKOFF_SECONDS, doubling up to WORKER_BACKOFF_MAX_SECONDS; after this
+# many failures in a row the administrators are told (once per streak) and
+# /healthz/jobs answers 503, as it does when a job is more than
+# WORKER_LATE_AFTER_MINUTES past its due time (the worker is down or stuck).
+WORKER_ALERT_AFTER_FAILURES = env.int("WORKER_ALERT_AFTER_FAILURES", default=3)
+WORKER_BACKOFF = dt.timedelta(seconds=env.int("WORKER_BACKOFF_SECONDS", default=60))
+WORKER_BACKOFF_MAX = dt.timedelta(seconds=env.int("WORKER_BACKOFF_MAX_SECONDS", default=3600))
+WORKER_LATE_AFTER = dt.timedelta(minutes=env.int("WORKER_LATE_AFTER_MINUTES", default=30))
 # Where residents reach the site (for links in SMS), e.g. https://12345.hebi.gov.cn
 CHANGAN_PUBLIC_URL = env.str("CHANGAN_PUBLIC_URL", default="")
 # SMS codes for all residents together, per hour (a ceiling on SMS pumping).
@@ -281,7 +364,11 @@ OPEN311_AREA_CODE = env.str("OPEN311_AREA_CODE", default="410600000000")
 # Where the demo city's source files live (inside this repository).
 DEMO_DATA_DIR = BASE_DIR / "demo" / "data" / "hebi"
 
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.permissions.RoleBackend"]
+AUTHENTICATION_BACKENDS = [
+    "accounts.lockout.AddressLockBackend",  # refuses every sign-in from a locked address
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.permissions.RoleBackend",
+]
 
 # Logins: after AXES_FAILURE_LIMIT wrong passwords for one username from one
 # address, that pair is locked for AXES_COOLOFF_MINUTES (the page says until when).
@@ -292,6 +379,12 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "changan.ratelimit.client_ip"  # the proxy rule of the rate limits
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Password spraying (one guess per account, many accounts): after this many
+# failed sign-ins from one address within the window, every sign-in from that
+# address is refused for the cool-off, whatever the username (accounts.lockout).
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+LOGIN_ADDRESS_WINDOW = dt.timedelta(minutes=env.int("LOGIN_ADDRESS_WINDOW_MINUTES", default=15))
+LOGIN_ADDRESS_COOLOFF = dt.timedelta(minutes=env.int("LOGIN_ADDRESS_COOLOFF_MINUTES", default=15))
 # Data center rankings: weights of 响应率, 解决率, 满意率 in the composite score.
 DASHBOARD_WEIGHTS = tuple(w / 100 for w in env.list("DASHBOARD_WEIGHTS", cast=int, default=[30, 35, 35]))
 if len(DASHBOARD_WEIGHTS) != 3 or round(sum(DASHBOARD_WEIGHTS), 6) != 1:

@@ -17,3 +17,10 @@ WHITENOISE_AUTOREFRESH = True
 import tempfile  # noqa: E402
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="changan-test-media-")
+
+# The suite can run in the future: CHANGAN_CLOCK_SHIFT_DAYS=365 moves changan.clock
+# (and so every "now" and "today" the code and the tests see) a year ahead
+# (`make test-year-ahead`). Production settings have no such knob.
+import os  # noqa: E402
+
+CLOCK_SHIFT_DAYS = int(os.environ.get("CHANGAN_CLOCK_SHIFT_DAYS") or 0)

@@ -1,14 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from accounts import views as account_views
 from accounts.api import me
 from cases import views as case_views
 from cases.api import CaseViewSet
-from changan.views import healthz
+from changan.views import healthz, healthz_jobs
 from earlywarning import views as warning_views
 from fieldwork import views as field_views
 from figures import views as figure_views
@@ -16,7 +16,6 @@ from intake import views as intake_views
 from mediation import views as mediation_views
 from notify import views as notify_views
 from notify.api import NotificationViewSet
-from open311 import views as open311
 from orgs.api import OrgUnitViewSet
 from regions import views as region_views
 from regions.api import AreaViewSet, GridViewSet, locate
@@ -32,6 +31,7 @@ router.register("notifications", NotificationViewSet, basename="notification")
 urlpatterns = [
     path("", region_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("healthz/jobs", healthz_jobs, name="healthz-jobs"),
     path("places/", region_views.place_tree, name="places"),
     path("places/<str:code>/", region_views.place_tree, name="place"),
     path("places/<str:code>/map.geojson", region_views.place_geojson, name="place-geojson"),
@@ -62,7 +62,7 @@ urlpatterns = [
     path("report/me-too/", intake_views.me_too, name="me-too"),
     path("report/sms-code/", intake_views.sms_code, name="sms-code"),
     path("report/map/<str:code>/", intake_views.village_map, name="report-map"),
-    path("report/photos/<str:key>/<int:pk>/", intake_views.staged_photo, name="staged-photo"),
+    path("report/photos/<int:pk>/", intake_views.staged_photo, name="staged-photo"),
     path("track/", intake_views.my_reports, name="my-reports"),
     path("report/done/<str:code>/", intake_views.receipt, name="receipt"),
     path("track/<str:code>/", intake_views.track, name="track"),
@@ -89,25 +89,15 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("api/v1/me/", me, name="api-me"),
     path("api/v1/locate/", locate, name="api-locate"),
-    # Open311 GeoReport v2; the format extension is optional (JSON by default).
-    re_path(r"^open311/v2/discovery(?:\.(?P<fmt>json|xml))?$", open311.discovery, name="open311-discovery"),
-    re_path(r"^open311/v2/services(?:\.(?P<fmt>json|xml))?$", open311.service_list, name="open311-services"),
-    re_path(
-        r"^open311/v2/services?/(?P<code>[0-9A-Za-z_-]+?)(?:\.(?P<fmt>json|xml))?$",
-        open311.service_definition,
-        name="open311-service",
-    ),
-    re_path(r"^open311/v2/requests(?:\.(?P<fmt>json|xml))?$", open311.request_list, name="open311-requests"),
-    re_path(
-        r"^open311/v2/requests/(?P<number>[0-9A-Za-z_-]+?)(?:\.(?P<fmt>json|xml))?$",
-        open311.request_detail,
-        name="open311-request",
-    ),
-    re_path(
-        r"^open311/v2/tokens/(?P<token_id>[0-9A-Za-z_-]+?)(?:\.(?P<fmt>json|xml))?$",
-        open311.token,
-        name="open311-token",
-    ),
+    # Open311 GeoReport v2 (its own URLconf); repeated slashes are read as one, as
+    # clients join the discovery's ".../v2/" with "/requests".
+    re_path(r"^open311/+v2/+", include("open311.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view loads Swagger UI's start-up script from its own URL (the
+    # Content-Security-Policy allows no inline script); our template, no inline style.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html"),
+        name="api-docs",
+    ),
 ]

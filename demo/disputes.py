@@ -19,12 +19,12 @@ import datetime as dt
 from collections.abc import Callable
 
 import numpy as np
-from django.utils import timezone
 
 from accounts.models import RoleCode, User
 from cases import services as case_services
 from cases.models import Channel
 from changan import clock
+from demo import outbox
 from demo.names import person_names
 from mediation import selectors, services
 from mediation.models import (
@@ -221,7 +221,7 @@ def simulate_disputes(
     """Start ``count`` disputes over the last 120 days and play each forward
     through the steps with the services, each action at its own moment."""
     rng = np.random.default_rng(seed)
-    now = timezone.now()
+    now = clock.now()
     types = list(TYPE_WEIGHTS)
     weights = np.array([TYPE_WEIGHTS[t] for t in types], float)
     weights /= weights.sum()
@@ -231,6 +231,7 @@ def simulate_disputes(
     recent = [0.1, 0.9, 1.2, 2.0, 3.2, 5.5, 6.05, 7.5, 12.0, 20.0]
     ages = np.concatenate([recent, rng.uniform(8, 120, max(0, count - len(recent)))])[:count]
     stats = {"disputes": 0, "steps": 0}
+    first_delivery = outbox.last_delivery_id()
     for i in progress(range(count), desc="disputes"):
         township = HOME_TOWNSHIP if i % 4 == 0 else townships[int(rng.integers(len(townships)))]
         grid = Grid.objects.filter(code__startswith=township[:9]).order_by("?").first()
@@ -243,6 +244,7 @@ def simulate_disputes(
         stats["disputes"] += 1
     with clock.frozen_at(now):
         services.sweep(now=now)
+    stats["messages"] = outbox.mark_sent_since(first_delivery)  # sent in their time, not by the worker
     return stats
 
 

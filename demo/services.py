@@ -12,10 +12,10 @@ import numpy as np
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import Role, RoleCode, User
 from cases.models import Case
+from changan import clock
 from demo.disputes import build_mediators, simulate_disputes
 from demo.names import mobile_numbers, person_names
 from orgs.models import OrgUnit, OrgUnitKind, Sector
@@ -84,7 +84,7 @@ def load_demo_city(*, progress: Progress = no_progress, cases_per_year: int = 0)
     if cases_per_year and not Case.objects.exists():
         from demo.year import simulate_year
 
-        today = timezone.localdate()  # the year simulated ends today; its warnings are judged up to it
+        today = clock.today()  # the year simulated ends today; its warnings are judged up to it
 
         stats = simulate_year(cases_per_year=cases_per_year, seed=SEED, progress=progress)
         report.steps.append(f"一年的案件 a year of cases: {stats['cases']} cases, {stats['actions']} actions")

@@ -32,8 +32,10 @@ from accounts.models import RoleCode, User
 from cases import services
 from cases.models import OPEN_STATUSES, AppealType, Case, Category, Channel, Urgency
 from changan import clock
+from demo import outbox
 from orgs.models import OrgUnit, OrgUnitKind
 from regions.models import Grid
+from regions.services import locate_grid
 from triage.routing import Router
 
 # Level-1 shares follow the 2020 泰迪杯 message counts (城乡建设 2,009 … 交通运输
@@ -158,6 +160,20 @@ PLANTED_EVENTS = (WAGE_ARREARS, ODOUR_CLUSTER, VILLAGE_DISPUTES)
 # Residents' own reports (QR, web, apps) in the classifier's seven classes
 # (the 泰迪杯 data) arrive without a category: the model classifies them, and
 # the dispatcher chooses where it is unsure or (sometimes) notices it is wrong.
+# 解决率 and 满意率 answer two questions: most solved cases are rated well,
+# but some are solved late or curtly (solved, yet 不满意) and some get an
+# honest "this cannot be done" that people accept (基本满意, not solved).
+# P(solved | satisfaction), after 12345 callback surveys' usual shape.
+SOLVED_GIVEN_SATISFACTION = {5: 0.97, 4: 0.9, 3: 0.6, 2: 0.3, 1: 0.1}
+
+
+def solved_when_rated(case: Case, satisfaction: int) -> bool:
+    """Drawn from the case number, not the year's random stream, so every
+    other draw of the simulation (and its planted events) stays as it was."""
+    draw = np.random.default_rng(int(case.number)).random()
+    return bool(draw < SOLVED_GIVEN_SATISFACTION[satisfaction])
+
+
 CLASSIFIED_FAMILIES = frozenset({"01", "15", "14", "11", "04", "12", "06"})
 CITIZEN_CHANNELS = frozenset({Channel.QR, Channel.WEB, Channel.API})
 NOTICE_WRONG = 0.6  # share of wrongly pre-filled categories the dispatcher corrects at acceptance
@@ -217,8 +233,8 @@ def simulate_year(*, cases_per_year: int, seed: int = 2026, end: dt.date | None 
     cast = load_cast()
     # The simulation stops at this moment: cases received in the last hours
     # are still waiting to be accepted, as in a real city today.
-    stop = timezone.now() if end is None else _local(end, 24.0)
-    end = end or timezone.localdate()
+    stop = clock.now() if end is None else _local(end, 24.0)
+    end = end or clock.today()
     start = end - dt.timedelta(days=DAYS)
     grids = list(Grid.objects.order_by("code").values_list("code", "centroid_lon", "centroid_lat"))
     grid_weights = _grid_weights(grids)
@@ -235,6 +251,7 @@ def simulate_year(*, cases_per_year: int, seed: int = 2026, end: dt.date | None 
     daily = rng.poisson(cases_per_year / DAYS, size=DAYS)
     planted = _planted(rng, start, grids)
     stats = {"cases": 0, "actions": 0, "refused": 0}
+    first_delivery = outbox.last_delivery_id()
     for day_index in progress(range(DAYS), desc="year"):
         day = start + dt.timedelta(days=day_index + 1)
         for _ in range(daily[day_index]):
@@ -262,6 +279,7 @@ def simulate_year(*, cases_per_year: int, seed: int = 2026, end: dt.date | None 
             stats["actions" if ok else "refused"] += 1
         with clock.frozen_at(day_end):
             services.sweep_timers(now=day_end)
+    stats["messages"] = outbox.mark_sent_since(first_delivery)  # sent in their time, not by the worker
     return stats
 
 
@@ -294,7 +312,13 @@ def _receive(rng, cast, at, grid_code, lon, lat, family, leaves) -> Case | None:
     appeal = rng.choice(list(AppealType.values), p=[0.12, 0.25, 0.4, 0.13, 0.1])
     urgency = rng.choice(list(Urgency.values), p=[0.04, 0.16, 0.7, 0.1])
     by = cast.grid_workers.get(grid_code) if grid_event else cast.dispatchers.get(grid_code[:6] + "000000")
+    if channel in (Channel.QR, Channel.API):
+        by = None  # the resident's own report (or an Open311 client): no staff member registers it
     point_lon, point_lat = lon + rng.normal(0, 0.0005), lat + rng.normal(0, 0.0005)
+    if grid_event:
+        by = _worker_at(cast, grid_code, point_lon, point_lat)
+        if urgency == Urgency.COMPLEX:
+            urgency = Urgency.ORDINARY  # 复杂 is the dispatcher's call at acceptance (cases.registration)
     truth = category
     if channel in CITIZEN_CHANNELS and family in CLASSIFIED_FAMILIES:
         category = None  # the resident does not choose: the classifier does
@@ -353,8 +377,14 @@ def _nearest_grids(grids, prefix: str, k: int) -> list:
 def _receive_burst(rng, cast, at, grid, burst: Burst, n: int) -> Case | None:
     code, lon, lat = grid
     truth = CATEGORY_BY_CODE[burst.category]
+    point_lon, point_lat = lon + rng.normal(0, 0.0003), lat + rng.normal(0, 0.0003)
     if burst.grid_event:
-        by, channel, kind, known = cast.grid_workers.get(code), Channel.GRID_WORKER, "grid_event", True
+        by, channel, kind, known = (
+            _worker_at(cast, code, point_lon, point_lat),
+            Channel.GRID_WORKER,
+            "grid_event",
+            True,
+        )
     else:
         by = cast.dispatchers.get(code[:6] + "000000") if n % 2 else None
         channel, kind, known = (Channel.HOTLINE if n % 2 else Channel.QR), "appeal", bool(n % 2)
@@ -367,8 +397,8 @@ def _receive_burst(rng, cast, at, grid, burst: Burst, n: int) -> Case | None:
             kind=kind,
             appeal_type="complaint",
             category=truth if known else None,
-            lon=lon + rng.normal(0, 0.0003),
-            lat=lat + rng.normal(0, 0.0003),
+            lon=point_lon,
+            lat=point_lat,
             reporter_name="" if burst.grid_event else REPORTERS[n % len(REPORTERS)],
             reporter_phone="" if burst.grid_event else f"139{rng.integers(10**8):08d}",
             received_at=at,
@@ -376,6 +406,17 @@ def _receive_burst(rng, cast, at, grid, burst: Burst, n: int) -> Case | None:
         cast.truth[case.pk] = truth
         return case
     return None  # the jitter put the point outside the city
+
+
+def _worker_at(cast: Cast, grid_code: str, lon: float, lat: float) -> User | None:
+    """Who reports a grid event seen at the point: the worker of the grid it
+    lies in (a worker reports only in their own grids), when that grid is in
+    the same village; else the grid's own worker, and the jitter that took
+    the point out of the village has it refused, as before."""
+    found = locate_grid(lon, lat)
+    if found and found != grid_code and found[:12] == grid_code[:12]:
+        return cast.grid_workers.get(found)
+    return cast.grid_workers.get(grid_code)
 
 
 def _route(cast: Cast, case: Case, category: Category | None = None) -> OrgUnit:
@@ -520,7 +561,7 @@ def _act(rng, cast: Cast, step: Step) -> bool:
                 services.verify(case=case, by=dispatcher, passed=False, note="回访反映问题仍存在")
             elif action == "rate":
                 sat = int(rng.choice([5, 4, 3, 2, 1], p=[0.55, 0.25, 0.1, 0.06, 0.04]))
-                services.rate(case=case, by=dispatcher, satisfaction=sat, solved=sat >= 3)
+                services.rate(case=case, by=dispatcher, satisfaction=sat, solved=solved_when_rated(case, sat))
             elif action == "reopen":
                 services.reopen(case=case, by=dispatcher, reason="群众反映问题未解决，要求重办")
     except (PermissionDenied, ValidationError, AttributeError):

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from accounts.models import RoleCode
 from accounts.scope import scope_of
+from changan import clock
 from earlywarning import engine
 from earlywarning.models import Decision, Run, Signal
 from earlywarning.snapshot import take
@@ -46,7 +46,7 @@ def run_early_warning(*, day: dt.date, progress: Progress = lambda step: None) -
     progress("保存信号 saving signals")
     with transaction.atomic():
         run, _ = Run.objects.update_or_create(
-            day=day, defaults={"started_at": timezone.now(), "finished_at": None}
+            day=day, defaults={"started_at": clock.now(), "finished_at": None}
         )
         # (locked, so a decision cannot slip in between reading and replacing)
         current = list(run.found.select_for_update())
@@ -69,7 +69,7 @@ def run_early_warning(*, day: dt.date, progress: Progress = lambda step: None) -
         run.series = tested
         run.signals = len(stored)
         run.seconds = round(time.monotonic() - started, 2)
-        run.finished_at = timezone.now()
+        run.finished_at = clock.now()
         run.parameters = params.as_dict()
         run.save()
     log.info("early warning %s: %s signals from %s series (%.1f s)", day, run.signals, tested, run.seconds)
@@ -110,7 +110,7 @@ def run_due(*, now: dt.datetime | None = None) -> Run | None:
     have no finished run (the worker was down). Each day's run row is
     claimed first (the day is unique), so two workers never judge the same
     day; a run that died is taken over. Returns the last run made."""
-    now = timezone.localtime(now or timezone.now())
+    now = clock.localtime(now)
     if now.hour < settings.EARLY_WARNING_HOUR:
         return None
     yesterday = now.date() - dt.timedelta(days=1)
@@ -118,7 +118,7 @@ def run_due(*, now: dt.datetime | None = None) -> Run | None:
     done = set(Run.objects.filter(day__in=days).exclude(finished_at=None).values_list("day", flat=True))
     last = None
     for day in (d for d in days if d not in done):
-        if _claim(day):
+        if _claim(day, now):
             try:
                 last = run_early_warning(day=day)
             except Exception:
@@ -128,14 +128,14 @@ def run_due(*, now: dt.datetime | None = None) -> Run | None:
     return last
 
 
-def _claim(day: dt.date) -> bool:
+def _claim(day: dt.date, now: dt.datetime) -> bool:
     try:
         with transaction.atomic():
-            Run.objects.create(day=day, started_at=timezone.now())
+            Run.objects.create(day=day, started_at=now)
         return True
     except IntegrityError:
-        stale = Run.objects.filter(day=day, finished_at=None, started_at__lt=timezone.now() - STALE_RUN)
-        return bool(stale.update(started_at=timezone.now()))
+        stale = Run.objects.filter(day=day, finished_at=None, started_at__lt=now - STALE_RUN)
+        return bool(stale.update(started_at=now))
 
 
 def may_decide(user) -> bool:
@@ -160,6 +160,6 @@ def decide(*, signal: Signal, by, decision: str, reason: str = "") -> Signal:
     if decision == Decision.DISMISSED and not reason:
         raise ValidationError({"reason": "排除信号须说明理由 / a dismissal needs a reason"})
     signal.decision, signal.reason = decision, reason
-    signal.decided_by, signal.decided_at = by, timezone.now()
+    signal.decided_by, signal.decided_at = by, clock.now()
     signal.save(update_fields=["decision", "reason", "decided_by", "decided_at"])
     return signal

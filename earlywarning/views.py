@@ -4,8 +4,6 @@ selector or the service, render; a refused decision keeps what was typed."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from changan import params
 from earlywarning import selectors, services
 from earlywarning.models import Signal, SignalKind
 
@@ -37,11 +36,10 @@ def _signal(request: HttpRequest, pk: int) -> Signal:
 def board(request: HttpRequest) -> HttpResponse:
     _require_viewer(request.user)
     day = selectors.last_day(request.user)
-    if request.GET.get("day"):
-        try:
-            day = dt.date.fromisoformat(request.GET["day"])
-        except ValueError:
-            return HttpResponse("日期格式应为 YYYY-MM-DD / the day must be YYYY-MM-DD", status=400)
+    try:
+        day = params.date_param(request.GET.get("day"), name="day", default=day)
+    except params.BadParameter as exc:
+        return HttpResponse(exc.message, status=400)
     kind = request.GET.get("kind", "")
     if kind and kind not in SignalKind.values:
         return HttpResponse("未知的信号类型 / unknown signal kind", status=400)

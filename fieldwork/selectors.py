@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from cases.models import OPEN_STATUSES, Case
 from cases.selectors import cases_for
+from changan import clock
 from fieldwork.models import Patrol, Visit
 from regions.models import Grid
 from regions.selectors import grids_of_worker
@@ -26,7 +26,7 @@ def open_cases(user, grids) -> QuerySet[Case]:
 
 
 def today(user) -> dict:
-    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    start = clock.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     return {
         "patrols": list(Patrol.objects.filter(worker=user, started_at__gte=start).select_related("grid")),
         "visits": list(Visit.objects.filter(worker=user, at__gte=start).select_related("grid")),

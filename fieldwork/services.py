@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from cases import services as case_services
 from cases.models import Case, CaseKind, Category, Channel
@@ -19,6 +20,7 @@ from regions.services import locate_grid
 
 HANDLE_CHOICES = ("report", "self", "whistle")  # 上报 / 自办 / 吹哨
 MAX_POINTS = 5000  # a day's walk at one point every 10 s
+POINT_TIMES = (946_684_800, 4_133_980_799)  # unix seconds of 2000-01-01 … 2100-12-31 (changan.params)
 
 
 def _own_grid(worker, grid: Grid) -> None:
@@ -98,13 +100,16 @@ def add_points(*, patrol: Patrol, by, points: Sequence[Sequence[float]]) -> Patr
         raise PermissionDenied("不是您的巡查 / not your patrol")
     if patrol.ended_at is not None:
         raise ValidationError("巡查已结束 / the patrol has ended")
+    if not isinstance(points, list | tuple):
+        raise ValidationError(_("轨迹应为轨迹点的列表"))
     clean = []
     for point in points:
         try:
             lon, lat, t = float(point[0]), float(point[1]), float(point[2])
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, KeyError):
             raise ValidationError("轨迹点格式应为 [经度, 纬度, 时间] / points are [lon, lat, time]") from None
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        # NaN fails every comparison, so it is out of range too.
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90 and POINT_TIMES[0] <= t <= POINT_TIMES[1]):
             raise ValidationError("轨迹点超出范围 / a point is out of range")
         clean.append([round(lon, 6), round(lat, 6), int(t)])
     if len(patrol.path) + len(clean) > MAX_POINTS:

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET, require_POST
 from shapely.geometry import mapping
 
 from cases.models import Category
+from changan import params
 from fieldwork import selectors, services
 from fieldwork.models import Patrol
-from intake.photos import PhotoRefused
-from intake.photos import process as process_photo
+from intake.photos import PhotoRefused, read_photo
 from orgs.selectors import handling_units_for
 
 MAX_PHOTOS = 6
@@ -68,9 +68,7 @@ def report(request: HttpRequest) -> HttpResponse:
     photos = _photos(request, "photos", errors)
     after = _photos(request, "after_photos", errors)
     category = Category.objects.filter(code=post.get("category", ""), is_active=True).first()
-    units = list(
-        handling_units_for(request.user).filter(pk__in=[v for v in post.getlist("units") if v.isdigit()])
-    )
+    units = list(handling_units_for(request.user).filter(pk__in=params.ids(post.getlist("units"))))
     lon, lat = _float(post.get("lon")), _float(post.get("lat"))
     case = None
     if not errors:
@@ -106,7 +104,7 @@ def _photos(request: HttpRequest, field: str, errors: dict) -> list:
     out = []
     for upload in files:
         try:
-            out.append(process_photo(upload.read(), name=upload.name))
+            out.append(read_photo(upload))
         except PhotoRefused as exc:
             errors.setdefault(field, []).append(str(exc))
     return out

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Sum
 from django.db.models.functions import Substr
-from django.utils import timezone
 
+from changan import clock
 from figures.models import MEASURES, AreaTally, GridTally, Period, UnitTally
 from regions.codes import Level, level_of, prefix_of
 from regions.models import Area
@@ -71,7 +71,7 @@ def _sum(qs) -> dict[str, int]:
 
 def dashboard(user, code: str | None = None, *, today: dt.date | None = None) -> dict:
     """Everything on the first screen for the area ``code`` (or the user's)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     area = area_in_scope(user, code)
     prefix = prefix_of(area.code)
     child_digits = {Level.CITY: 6, Level.COUNTY: 9}.get(level_of(area.code))

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from shapely.geometry import mapping
 
 from accounts.models import RoleCode
+from changan import clock
 from changan.excel import workbook_response
 from figures import selectors
 from figures.selectors import RATES
@@ -51,6 +52,7 @@ def screen(request: HttpRequest) -> HttpResponse:
         "crumbs": area_crumbs(request.user, data["area"]),
         "wall": request.GET.get("wall") == "1",
         "refresh": REFRESH_SECONDS,
+        "updated": clock.localtime(),
     }
     return render(request, "figures/screen.html", context)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from changan import clock
+
 
 class SiteKind(models.TextChoices):
     MARKET = "market", _("市场")
@@ -63,11 +65,14 @@ class PlaceCode(models.Model):
 
 class Submission(models.Model):
     """One report form submission: the form's idempotency key, so a double
-    tap or a retry on a flaky network creates exactly one case."""
+    tap or a retry on a flaky network creates exactly one case. The key is
+    bound to the browser session that used it (a digest of the session key):
+    the same key from anyone else grants nothing."""
 
     key = models.CharField(max_length=64, unique=True)
+    session = models.CharField(max_length=64, blank=True, default="")
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now)
 
     def __str__(self) -> str:
         return self.key
@@ -84,7 +89,7 @@ class StagedPhoto(models.Model):
     thumbnail = models.BinaryField()
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
 
     class Meta:
         ordering = ["pk"]

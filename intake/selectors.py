@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from shapely.geometry import mapping
 
 from cases.models import Case
+from cases.public import PublicCase, public_view
 from intake.models import PlaceKind, Site
 from regions.models import Area, AreaLevel, Grid
 from regions.services import locate_grid
@@ -66,12 +67,15 @@ def village_map(code: str) -> dict | None:
     return {"type": "FeatureCollection", "features": grids, "outline": outline}
 
 
-def nearby_open_reports(place: Place, *, family: str = "", text: str = "", limit: int = 5) -> list[Case]:
-    """Open reports within 250 m of the place in the last 30 days — the
+def nearby_open_reports(
+    place: Place, *, family: str = "", text: str = "", limit: int = 5
+) -> list[PublicCase]:
+    """Open public reports within 250 m of the place in the last 30 days — the
     duplicate finder's own lookup, so what the resident is typing ranks the
     likeliest "me too" first; with ``family``, only that category family's
-    (and unclassified) reports."""
-    return triage.nearby_open_reports(text=text, lon=place.lon, lat=place.lat, family=family, limit=limit)
+    (and unclassified) reports. As the public sees them (``cases.public``)."""
+    found = triage.nearby_open_reports(text=text, lon=place.lon, lat=place.lat, family=family, limit=limit)
+    return [public_view(case) for case in found]
 
 
 def cases_of_verified_phones(digests: set[str], *, limit: int = 50) -> list[Case]:

@@ -11,10 +11,12 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext_lazy
 
 from cases import contact
 from cases import services as case_services
 from cases.models import Case, CaseKind, Category, Channel
+from cases.public import public_cases
 from changan import clock, crypto
 from changan.ratelimit import Limit, hit
 from intake import posters
@@ -73,28 +75,35 @@ def place_from_token(token: str) -> Place | None:
     return place_of(ref.kind, ref.ref)
 
 
+FORM_EXPIRED = gettext_lazy("表单已过期，请重新提交")
+
+
 def submit_report(
     *,
     key: str,
+    session: str,
     place: Place,
     text: str,
     family: str = "",
     name: str = "",
     phone: str = "",
     verified: bool = False,
+    private: bool = False,
     consent: bool,
     photos: Sequence[Photo] = (),
 ) -> Case:
     """File a resident's report (扫码上报), with the photos staged under the
     form's key and ``photos``. The key makes a repeated submission return the
-    case the first one created. ``verified``: the phone passed an SMS code."""
+    case the first one created — to the same ``session`` (a digest of the
+    browser's session) only. ``verified``: the phone passed an SMS code;
+    ``private``: the resident does not want the report public (不公开)."""
     if not consent:
         raise ValidationError({"consent": "请阅读并同意隐私说明 / please accept the privacy notice"})
-    if not key or len(key) > 64:
-        raise ValidationError({"key": "表单已过期，请刷新 / the form has expired, please reload"})
+    if not key or len(key) > 64 or not session:
+        raise ValidationError({"key": FORM_EXPIRED})
     earlier = Submission.objects.filter(key=key).select_related("case").first()
     if earlier:
-        return earlier.case
+        return _earlier(earlier, session)
     kind = CaseKind.APPEAL
     if family == DISPUTE:  # 码上调: a dispute with someone, for the mediators
         kind, category = CaseKind.DISPUTE, Category.objects.filter(code=DISPUTE_CATEGORY).first()
@@ -116,14 +125,22 @@ def submit_report(
                 reporter_name=name,
                 reporter_phone=phone,
                 reporter_verified=verified,
+                private=private,
             )
-            Submission.objects.create(key=key, case=case)
+            Submission.objects.create(key=key, session=session, case=case)
             staged = StagedPhoto.objects.filter(key=key)
             case_services.add_photos(case=case, photos=[*staged, *photos], source="reporter")
             staged.delete()
     except IntegrityError:  # the same key committed meanwhile by a parallel request
-        return Submission.objects.get(key=key).case
+        return _earlier(Submission.objects.get(key=key), session)
     return case
+
+
+def _earlier(submission: Submission, session: str) -> Case:
+    """The case a key already filed — only for the session that filed it."""
+    if not constant_time_compare(submission.session, session):
+        raise ValidationError({"key": FORM_EXPIRED})
+    return submission.case
 
 
 def stage_photos(*, key: str, photos: Sequence[Photo]) -> None:
@@ -254,13 +271,16 @@ def purge_expired(*, now: dt.datetime | None = None) -> int:
 ME_TOO_SALT = "changan.intake.me-too"
 
 
-def me_too_code(case: Case) -> str:
+def me_too_code(pk: int) -> str:
     """A public reference to an open report (not its private tracking code)."""
-    return signing.dumps(case.pk, salt=ME_TOO_SALT)
+    return signing.dumps(pk, salt=ME_TOO_SALT)
 
 
 def case_from_me_too(code: str) -> Case | None:
+    """The report a "me too" names, while the public may see it (a report
+    made private since the page was shown cannot be joined any more)."""
     try:
-        return Case.objects.filter(pk=int(signing.loads(code, salt=ME_TOO_SALT))).first()
+        pk = int(signing.loads(code, salt=ME_TOO_SALT))
     except (signing.BadSignature, ValueError, TypeError):
         return None
+    return public_cases().filter(pk=pk).first()

@@ -5,7 +5,6 @@ add conveniences (location, a pin map, sending the SMS code in place)."""
 from __future__ import annotations
 
 import re
-import time
 import uuid
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError as InputError
 
@@ -20,14 +20,16 @@ from cases import services as case_services
 from cases.actions import perform
 from cases.contact import mask_phone, normalise_phone, phone_digest
 from cases.models import Category, Satisfaction
+from cases.public import public_text
 from cases.selectors import public_timeline
 from cases.tracking import case_from_tracking, tracking_code
 from cases.views import photo_response
+from changan import clock, crypto, params
+from changan.input_guard import reshows_refused_input
 from changan.ratelimit import Limit, client_ip, hit
 from intake import selectors, services
 from intake.models import PlaceKind, StagedPhoto
-from intake.photos import Photo, PhotoRefused
-from intake.photos import process as process_photo
+from intake.photos import Photo, PhotoRefused, read_photo
 from regions.models import Area, AreaLevel
 
 MAX_PHOTOS = 6
@@ -62,13 +64,13 @@ VERIFIED_KEY, VERIFIED_SECONDS = "verified_phones", 30 * 60
 
 
 def _remember_verified(request: HttpRequest, digest: str) -> None:
-    verified = {d: t for d, t in request.session.get(VERIFIED_KEY, {}).items() if t > time.time()}
-    verified[digest] = time.time() + VERIFIED_SECONDS
+    verified = {d: t for d, t in request.session.get(VERIFIED_KEY, {}).items() if t > clock.now().timestamp()}
+    verified[digest] = clock.now().timestamp() + VERIFIED_SECONDS
     request.session[VERIFIED_KEY] = verified
 
 
 def _verified_digests(request: HttpRequest) -> set[str]:
-    return {d for d, t in request.session.get(VERIFIED_KEY, {}).items() if t > time.time()}
+    return {d for d, t in request.session.get(VERIFIED_KEY, {}).items() if t > clock.now().timestamp()}
 
 
 def _is_verified(request: HttpRequest, phone: str) -> bool:
@@ -116,12 +118,13 @@ def scan(request: HttpRequest, token: str) -> HttpResponse:
     return redirect(f"{reverse('report')}?p={token}")
 
 
+@reshows_refused_input
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
     place = _place(request)
     if place is None:
         return redirect("choose-place")
-    form = dict.fromkeys(FORM_FIELDS, "") | {"key": uuid.uuid4().hex, "consent": False}
+    form = dict.fromkeys(FORM_FIELDS, "") | {"key": "", "consent": False, "private": False}
     errors, notice, status = {}, "", 200
     if request.method == "POST":
         # Every POST decodes photos: one budget per address for all of them.
@@ -129,16 +132,20 @@ def report(request: HttpRequest) -> HttpResponse:
             return refused
         form = {k: request.POST.get(k, "").strip()[:2000] for k in FORM_FIELDS}
         form["consent"] = request.POST.get("consent") == "on"
+        form["private"] = request.POST.get("private") == "on"
         op = request.POST.get("op", "submit")
         if not FORM_KEY_RE.match(form["key"]):  # a tampered or truncated form
-            form["key"] = uuid.uuid4().hex
-            errors["key"] = ["表单已过期，请重新提交 / the form expired, please send it again"]
-        services.drop_staged_photos(key=form["key"], ids=_ints(request.POST.getlist("drop")))
+            form["key"] = _issue_key(request)
+            errors["key"] = [str(services.FORM_EXPIRED)]
+        _remember_key(request, form["key"])
+        services.drop_staged_photos(key=form["key"], ids=params.ids(request.POST.getlist("drop")))
         photos = _photos(request, StagedPhoto.objects.filter(key=form["key"]).count(), errors)
         place = _located(form, place, errors)
         notice, status = _code_step(request, op, form["phone"], form["code"], errors)
         if op == "submit" and not form["text"]:
             errors["text"] = ["请写下遇到的问题 / please describe the problem"]
+        if getattr(request, "refused_input", None):  # removed at the edge (changan.input_guard)
+            errors["detail"] = [_("填写的内容含有无法接受的字符，已去掉，请检查后再提交")]
         if op == "submit" and not errors and (wait := _report_wait(request, form["phone"])):
             # Refused, but as the form itself: nothing typed or chosen is lost.
             errors["detail"] = [f"提交太频繁，请 {wait} 分钟后再试 / too many reports, retry in {wait} min"]
@@ -146,23 +153,28 @@ def report(request: HttpRequest) -> HttpResponse:
         if op == "submit" and not errors:
             try:
                 case = services.submit_report(
+                    session=_session_digest(request),
                     place=place,
                     photos=photos,
                     verified=_is_verified(request, form["phone"]),
-                    **{k: form[k] for k in ("key", "text", "family", "name", "phone", "consent")},
+                    **{k: form[k] for k in ("key", "text", "family", "name", "phone", "consent", "private")},
                 )
             except (ValidationError, PermissionDenied) as exc:
                 errors = getattr(exc, "message_dict", {"detail": [str(exc)]})
+                if "key" in errors:  # another browser's key: this form starts afresh
+                    form["key"] = _issue_key(request)
             else:
                 return redirect("receipt", code=tracking_code(case))
         services.stage_photos(key=form["key"], photos=photos)  # not lost while the form goes back
         status = 400 if errors and status == 200 else status
+    else:
+        form["key"] = _issue_key(request)
     # A dispute is between its own parties: nobody else joins it with "me too".
     nearby = (
         []
         if form["family"] == services.DISPUTE
         else [
-            (c, services.me_too_code(c))
+            (c, services.me_too_code(c.pk))
             for c in selectors.nearby_open_reports(place, family=form["family"], text=form["text"])
         ]
     )
@@ -182,6 +194,32 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/report.html", context, status=status)
 
 
+# The report form's idempotency key (a double submission files one case) is
+# bound to the browser session that used it (intake.services.submit_report):
+# a used key from anyone else is no pass to its receipt. The form's first
+# page starts the session, so a double tap arrives with the same cookie.
+FORM_KEYS = "report_form_keys"
+KEPT_FORM_KEYS = 20
+
+
+def _issue_key(request: HttpRequest) -> str:
+    key = uuid.uuid4().hex
+    _remember_key(request, key)
+    return key
+
+
+def _remember_key(request: HttpRequest, key: str) -> None:
+    keys = request.session.get(FORM_KEYS, [])
+    if key not in keys:
+        request.session[FORM_KEYS] = [*keys[-(KEPT_FORM_KEYS - 1) :], key]
+    if request.session.session_key is None:
+        request.session.save()
+
+
+def _session_digest(request: HttpRequest) -> str:
+    return crypto.digest("report-session", request.session.session_key or "")
+
+
 def _report_wait(request: HttpRequest, phone: str) -> int | None:
     """Minutes to wait when this report would exceed the per-address or
     per-phone limit. Only reports about to be filed count, so typing
@@ -196,10 +234,6 @@ def _report_wait(request: HttpRequest, phone: str) -> int | None:
     return None
 
 
-def _ints(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit()]
-
-
 def _photos(request: HttpRequest, already: int, errors: dict, *, limit: int = MAX_PHOTOS) -> list[Photo]:
     """The uploaded photos that pass, up to ``limit`` with the ``already``
     kept ones; each refused one gets its message."""
@@ -210,7 +244,7 @@ def _photos(request: HttpRequest, already: int, errors: dict, *, limit: int = MA
     photos = []
     for upload in files[: max(room, 0)]:
         try:
-            photos.append(process_photo(upload.read(), name=upload.name))
+            photos.append(read_photo(upload))
         except PhotoRefused as exc:
             errors.setdefault("photos", []).append(str(exc))
     return photos
@@ -249,8 +283,11 @@ def _place(request: HttpRequest) -> selectors.Place | None:
 
 
 @require_GET
-def staged_photo(request: HttpRequest, key: str, pk: int) -> HttpResponse:
-    photo = StagedPhoto.objects.filter(key=key, pk=pk).values_list("thumbnail", flat=True).first()
+def staged_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A photo kept while its form went back: only to the browser the form
+    was issued to (the form key never appears in a URL, so not in logs)."""
+    keys = request.session.get(FORM_KEYS, [])
+    photo = StagedPhoto.objects.filter(key__in=keys, pk=pk).values_list("thumbnail", flat=True).first()
     if photo is None:
         raise Http404("没有这张照片 / no such photo")
     response = HttpResponse(bytes(photo), content_type="image/jpeg")
@@ -327,14 +364,18 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
     case = case_from_tracking(code)
     if case is None:
         raise Http404("查询码无效 / unknown tracking code")
-    errors, status = {}, 200
+    errors, status, rating = {}, 200, {}
     if request.method == "POST":
         name = request.POST.get("action", "")
         if name not in REPORTER_ACTIONS:
             raise Http404("没有这个操作 / no such action")
         data = {k: request.POST.get(k, "") for k in ("note", "reason", "satisfaction")}
-        data["solved"] = request.POST.get("solved") == "yes"
+        # Nothing is assumed: a rating is what the person chose, both parts of it.
+        rating = {"solved": request.POST.get("solved", ""), "satisfaction": data["satisfaction"]}
+        data["solved"] = {"yes": True, "no": False}.get(rating["solved"], "")
         try:
+            if name == "rate":
+                _require_rating(rating)
             if name == "follow_up":
                 if refused := _limited(request, (FOLLOW_UPS_PER_CASE, str(case.pk))):
                     return refused
@@ -367,8 +408,21 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
         "allowed": allowed,
         "errors": errors,
         "satisfaction": Satisfaction.choices,
+        "rating": rating,
+        # The reporter's own words, but masked: a tracking link gets forwarded.
+        "summary": public_text(case, case.description),
     }
     return render(request, "intake/track.html", context, status=status)
+
+
+def _require_rating(rating: dict) -> None:
+    errors = {}
+    if rating["solved"] not in ("yes", "no"):
+        errors["solved"] = [_("请选择问题是否已解决")]
+    if rating["satisfaction"] not in {str(v) for v in Satisfaction.values}:
+        errors["satisfaction"] = [_("请选择满意程度")]
+    if errors:
+        raise ValidationError(errors)
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,8 +9,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from changan import clock
 
 
 class DisputeType(models.Model):
@@ -190,7 +191,7 @@ class Dispute(models.Model):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
-    registered_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    registered_at = models.DateTimeField(_("登记时间"), default=clock.now)
     started_at = models.DateTimeField(_("开始调解"), null=True, blank=True)  # the mediator was chosen
     due_at = models.DateTimeField(_("调解期限"), null=True, blank=True)
     # The current step's time limit (working days, MEDIATION_STEP_WORKDAYS).

@@ -12,8 +12,11 @@ from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
-from cases.models import CaseEvent, CaseKind
+from accounts.models import RoleCode, User
+from accounts.selectors import staff_covering
+from cases.models import Case, CaseEvent, CaseKind
 from cases.selectors import cases_for
+from changan import clock
 from mediation.models import (
     Agreement,
     Appointment,
@@ -38,6 +41,13 @@ def dispute_for(user, pk: int) -> Dispute:
     if dispute is None:
         raise Http404("没有这个纠纷，或不在您的数据范围内 / no such dispute in your scope")
     return dispute
+
+
+def leaders_for(case: Case) -> QuerySet[User]:
+    """The leaders who may take a dispute on (包案): those whose data scope
+    covers the case's place — its county's, or the city's. The registration
+    page offers these, and a posted choice is checked against them."""
+    return staff_covering(case.area_id, RoleCode.LEADER).order_by("username")
 
 
 # ------------------------------------------------------------ 选: suggestions
@@ -166,7 +176,7 @@ def workspace(user, *, today: dt.date | None = None) -> Workspace:
     """A mediator's desk: their open disputes by step; today's planned
     visits and sessions; obligations and confirmation windows due within a
     week. A coordinator sees the disputes of their scope instead."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     week = today + dt.timedelta(days=7)
     mine = disputes_for(user).exclude(step=Step.DONE)
     if hasattr(user, "mediator"):
@@ -286,7 +296,7 @@ def dispute_figures(
     checked that the area is in the user's scope."""
     from regions.codes import prefix_of
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     prefix = prefix_of(area_code)
     since = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
@@ -364,7 +374,7 @@ def agreement_document(agreement: Agreement):
 
     dispute = agreement.dispute
     signed = timezone.localtime(agreement.signed_at) if agreement.signed_at else None
-    year = (signed or timezone.localtime()).year  # ages as on the day it is signed
+    year = (signed or clock.localtime()).year  # ages as on the day it is signed
     parties = []
     for p in dispute.parties.all():
         if p.kind == PartyKind.ORGANISATION:

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import RoleCode, User
 from accounts.scope import scope_of
@@ -51,7 +52,7 @@ from mediation.models import (
     Step,
     Visit,
 )
-from mediation.selectors import conflicts_of, suggest_mediators
+from mediation.selectors import conflicts_of, leaders_for, suggest_mediators
 from notify.services import notify
 from orgs.models import OrgUnit, OrgUnitKind, Sector
 from regions.models import Grid
@@ -102,7 +103,7 @@ def _not_after(dispute: Dispute, step: Step, message: str) -> None:
 
 
 def _today() -> dt.date:
-    return timezone.localdate(clock.now())
+    return clock.today()
 
 
 def _lock(dispute: Dispute) -> Dispute:
@@ -324,9 +325,9 @@ def register(
     sides = {p.side for p in parties if p.name.strip()}
     if not {Side.APPLICANT, Side.RESPONDENT} <= sides:
         errors["parties"] = "须至少有一名申请人和一名被申请人 / at least one party on each side is required"
-    if level == Level.COUNTY and not (
-        leader and leader.has_role(RoleCode.LEADER) and scope_of(leader).covers_area(case.area_id)
-    ):
+    if leader is not None and not leaders_for(case).filter(pk=leader.pk).exists():
+        errors["leader"] = _("所选领导的数据范围不包含本案，不能包案")
+    elif level == Level.COUNTY and leader is None:
         errors["leader"] = (
             "复杂纠纷须由有权限的领导包案 / a complex dispute needs a leader whose scope covers it"
         )

@@ -17,13 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import User
 from cases import services as case_services
 from cases.models import Case, Status
 from cases.selectors import case_for, timeline
+from changan import clock, params
 from figures.views import area_crumbs, may_see_screen
-from intake.photos import PhotoRefused
-from intake.photos import process as process_photo
+from intake.photos import PhotoRefused, read_photo
 from mediation import agreement_pdf, selectors, services
 from mediation.models import (
     Agreement,
@@ -83,28 +82,35 @@ class BadInput(ValidationError):
     pass
 
 
+# Dates within 2000–2100 and numbers within a column's range (changan.params):
+# a year 9999 or a 30-digit number is a 400 with a message, not a 500.
+
+
 def _datetime(value: str, name: str) -> dt.datetime:
     try:
-        moment = dt.datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise BadInput({name: "时间格式不对 / not a date and time"}) from None
+        moment = params.datetime_param(value, name=name)
+    except params.BadParameter as exc:
+        raise BadInput(exc.errors) from None
+    if moment is None:
+        raise BadInput({name: _("请填写时间")})
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 def _date(value: str, name: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise BadInput({name: "日期格式不对 / not a date"}) from None
+        day = params.date_param(value, name=name)
+    except params.BadParameter as exc:
+        raise BadInput(exc.errors) from None
+    if day is None:
+        raise BadInput({name: _("请填写日期")})
+    return day
 
 
-def _int(value: str, name: str, default: int | None = None) -> int | None:
-    if not value.strip():
-        return default
+def _int(value: str, name: str, default: int | None = None, *, high: int = params.ID_MAX) -> int | None:
     try:
-        return int(value)
-    except ValueError:
-        raise BadInput({name: "应为整数 / not a whole number"}) from None
+        return params.int_param(value, name=name, default=default, high=high)
+    except params.BadParameter as exc:
+        raise BadInput(exc.errors) from None
 
 
 def _errors(exc: ValidationError) -> dict[str, list[str]]:
@@ -152,7 +158,7 @@ def _parties(post) -> list[services.PartyInput]:
                 kind=post.get(f"party-{i}-kind", PartyKind.PERSON),
                 gender=post.get(f"party-{i}-gender", ""),
                 ethnicity=post.get(f"party-{i}-ethnicity", ""),
-                birth_year=_int(post.get(f"party-{i}-birth_year", ""), "birth_year"),
+                birth_year=_int(post.get(f"party-{i}-birth_year", ""), "birth_year", high=params.INT32_MAX),
                 occupation=post.get(f"party-{i}-occupation", ""),
                 address=post.get(f"party-{i}-address", ""),
                 grid_code=post.get(f"party-{i}-grid", "").strip(),
@@ -180,7 +186,11 @@ def register(request: HttpRequest, case_pk: int) -> HttpResponse:
             dispute_type = DisputeType.objects.filter(pk=post.get("dispute_type"), is_active=True).first()
             if dispute_type is None:
                 raise BadInput({"dispute_type": "请选择纠纷类型 / choose the dispute type"})
-            leader = User.objects.filter(pk=_int(post.get("leader", ""), "leader")).first()
+            leader = None
+            if (leader_id := _int(post.get("leader", ""), "leader")) is not None:
+                leader = selectors.leaders_for(case).filter(pk=leader_id).first()
+                if leader is None:  # another county's leader, or no leader at all: a forged choice
+                    raise BadInput({"leader": _("所选领导不能包案本案")})
             dispute = services.register(
                 case=case,
                 by=request.user,
@@ -215,7 +225,7 @@ def register(request: HttpRequest, case_pk: int) -> HttpResponse:
             "sides": Side.choices,
             "kinds": PartyKind.choices,
             "party_rows": _party_rows(request.POST if errors else {}),
-            "leaders": User.objects.filter(roles="leader", is_active=True).order_by("username")[:50],
+            "leaders": selectors.leaders_for(case)[:50],
         },
         status=status,
     )
@@ -277,13 +287,11 @@ def _render(request, dispute, *, failed: str = "", errors=None, status: int = 20
         "errors": errors,
         # What was typed goes back into the form that was refused, and only there.
         "f": {failed: request.POST} if errors else {},
-        "consenting": {int(v) for v in request.POST.getlist("consenting") if v.isdigit()}
-        if errors
-        else set(),
+        "consenting": set(params.ids(request.POST.getlist("consenting"))) if errors else set(),
         "confirmation_steps": CONFIRMATION_STEPS,
         "confirmation_results": Agreement._meta.get_field("confirmation_result").choices,
-        "now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        "today": timezone.localdate().isoformat(),
+        "now": clock.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "today": clock.today().isoformat(),
     }
     return render(request, "mediation/dispute.html", context, status=status)
 
@@ -332,7 +340,7 @@ def _step(name: str, request, dispute):
         photos = []
         for upload in request.FILES.getlist("photos")[:MAX_PHOTOS]:
             try:
-                photos.append(process_photo(upload.read(), name=upload.name))
+                photos.append(read_photo(upload))
             except PhotoRefused as exc:
                 raise BadInput({"photos": str(exc)}) from None
         return services.record_visit(
@@ -354,7 +362,7 @@ def _step(name: str, request, dispute):
             measures=text("measures"),
             violence=bool(p.get("violence")),
             escalation=bool(p.get("escalation")),
-            group_size=_int(text("group_size"), "group_size", 0),
+            group_size=_int(text("group_size"), "group_size", 0, high=params.INT32_MAX),
             vulnerable=bool(p.get("vulnerable")),
         )
     if name == "session":
@@ -383,7 +391,7 @@ def _step(name: str, request, dispute):
             dispute=dispute, by=by, signed_at=_datetime(text("signed_at"), "signed_at")
         )
     if name == "extend":
-        consenting = list(Party.objects.filter(dispute=dispute, pk__in=p.getlist("consenting")))
+        consenting = list(Party.objects.filter(dispute=dispute, pk__in=params.ids(p.getlist("consenting"))))
         return services.extend(
             dispute=dispute,
             by=by,
@@ -411,7 +419,7 @@ def _step(name: str, request, dispute):
             place=text("place"),
             met=text("met"),
             findings=text("findings"),
-            satisfaction=_int(text("satisfaction"), "satisfaction", 0),
+            satisfaction=_int(text("satisfaction"), "satisfaction", 0, high=params.INT32_MAX),
         )
     if name == "confirmation":
         return services.record_confirmation(
@@ -500,7 +508,7 @@ def figures(request: HttpRequest) -> HttpResponse:
         area = area_in_scope(request.user, request.GET.get("area"))
     except Area.DoesNotExist:
         raise PermissionDenied("没有数据范围 / you have no data scope") from None
-    today = timezone.localdate()
+    today = clock.today()
     try:
         start = _date(request.GET.get("start") or today.replace(month=1, day=1).isoformat(), "start")
         end = _date(request.GET.get("end") or today.isoformat(), "end")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
@@ -26,7 +26,9 @@ class InboxPagination(CursorPagination):
     page_size = 50
 
 
-@extend_schema(parameters=[OpenApiParameter("unread", bool, description="只看未读 / unread only")])
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("unread", bool, description="只看未读 / unread only")])
+)
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The requesting user's inbox (站内通知)."""
 

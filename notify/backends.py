@@ -10,6 +10,8 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 
+from changan.crypto import mask_address
+
 log = logging.getLogger("changan.notify")
 
 
@@ -18,10 +20,18 @@ class DeliveryFailed(Exception):
 
 
 class ConsoleBackend:
-    """Writes the message to the log: the default, so nothing leaves the machine."""
+    """Writes a line to the log for each message: the default, so nothing
+    leaves the machine. Logs are kept, copied and read by more people than
+    the data is meant for, so the line carries the masked address, the key
+    and the title — never the body: a body holds what residents wrote, the
+    tracking details sent to them, and the SMS verification codes. To see
+    what a gateway would be sent, use the FileBackend (a delivery sink)."""
 
     def send(self, *, address: str, title: str, body: str, idempotency_key: str) -> None:
-        log.info("notify → %s [%s] %s: %s", address, idempotency_key, title, body)
+        log.info(
+            "notify → %s [%s] %s (%d characters, not logged)",
+            mask_address(address), idempotency_key, title, len(body),
+        )  # fmt: skip
 
 
 class EmailBackend:
@@ -43,7 +53,9 @@ class MemoryBackend:
 
 class FileBackend:
     """Appends each message as a JSON line to settings.NOTIFY_FILE_PATH: to
-    see what a gateway would be sent (demos, browser tests)."""
+    see what a gateway would be sent (demos, browser tests). It is a delivery
+    sink, not a log: it holds full numbers and bodies (codes included), as a
+    gateway's queue would — keep it out of production and out of log shipping."""
 
     def send(self, *, address: str, title: str, body: str, idempotency_key: str) -> None:
         line = json.dumps({"address": address, "title": title, "body": body, "key": idempotency_key})

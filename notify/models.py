@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from changan import clock
 
 
 class Notification(models.Model):
@@ -32,7 +33,7 @@ class Notification(models.Model):
     kind = models.CharField(_("类型"), max_length=40)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
-    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    created_at = models.DateTimeField(_("时间"), default=clock.now)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
     class Meta:
@@ -61,7 +62,7 @@ class Delivery(models.Model):
         _("状态"), max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
     )
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
-    next_attempt_at = models.DateTimeField(_("下次尝试"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("下次尝试"), default=clock.now)
     last_error = models.TextField(_("最近错误"), blank=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
 

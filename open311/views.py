@@ -17,22 +17,27 @@ from xml.etree import ElementTree as ET
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max
+from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Max, Q, Value
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import services
-from cases.models import OPEN_STATUSES, AppealType, Case, Category, Channel, Status
+from cases.models import OPEN_STATUSES, AppealType, Case, CaseKind, Category, Channel, Status
+from cases.public import PublicCase, public_cases, public_q, public_steps, public_view
 from cases.selectors import public_timeline
+from changan import clock
 from changan.ratelimit import Limit, hit
-from open311.models import ApiKey
+from open311.models import ApiKey, KeyScope, Submission
+from regions import codes
 
 REQUESTS_PER_KEY = Limit("open311-key", 600, 60)
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 MAX_PAGE = 1000
+MAX_PAGES = 10_000
 DEFAULT_DAYS = 90
 
 
@@ -221,18 +226,16 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
 def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _create(request, fmt)
-    return _render(fmt, "service_requests", "request", [_request_row(c, request) for c in _filtered(request)])
+    key = _reader(request)
+    rows = [_request_row(c, request) for c in _filtered(request, key)]
+    return _render(fmt, "service_requests", "request", rows)
 
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
-    key = (
-        ApiKey.objects.filter(key=_param(request, "api_key"), is_active=True).first()
-        if _param(request, "api_key")
-        else None
-    )
+    key = ApiKey.active(_param(request, "api_key"))
     if key is None:
         raise Open311Error(403, "a valid api_key is required")
-    if (wait := hit(REQUESTS_PER_KEY, key.key)) is not None:
+    if (wait := hit(REQUESTS_PER_KEY, str(key.pk))) is not None:
         raise Open311Error(429, f"too many requests for this api_key: retry in {wait} s")
     code = _param(request, "service_code")
     category = _services().filter(code=code).first() if code else None
@@ -246,27 +249,31 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         point = (float(lon), float(lat)) if lat and lon else (None, None)
     except ValueError:
         raise Open311Error(400, "lat and long must be numbers") from None
+    if point[0] is not None and not (-180 <= point[0] <= 180 and -90 <= point[1] <= 90):
+        raise Open311Error(400, "lat and long must be a point on the earth")
     appeal_type = _param(request, "attribute[appeal_type]")
     if appeal_type and appeal_type not in AppealType.values:
         raise Open311Error(400, f"attribute[appeal_type] must be one of {', '.join(AppealType.values)}")
     description = _param(request, "description")
     name = " ".join(p for p in (_param(request, "last_name"), _param(request, "first_name")) if p)
     try:
-        case = services.receive_case(
-            by=None,
-            title=(description or category.name)[:60],
-            description=description or category.name,
-            channel=Channel.API,
-            appeal_type=appeal_type,
-            category=category,
-            lon=point[0],
-            lat=point[1],
-            area_code="" if point[0] is not None else settings.OPEN311_AREA_CODE,
-            address=address,
-            media_url=_param(request, "media_url"),
-            reporter_name=name,
-            reporter_phone=_param(request, "phone"),
-        )
+        with transaction.atomic():
+            case = services.receive_case(
+                by=None,
+                title=(description or category.name)[:60],
+                description=description or category.name,
+                channel=Channel.API,
+                appeal_type=appeal_type,
+                category=category,
+                lon=point[0],
+                lat=point[1],
+                area_code="" if point[0] is not None else settings.OPEN311_AREA_CODE,
+                address=address,
+                media_url=_param(request, "media_url"),
+                reporter_name=name,
+                reporter_phone=_param(request, "phone"),
+            )
+            Submission.objects.create(key=key, case=case)
     except ValidationError as exc:
         messages = (
             [m for ms in exc.message_dict.values() for m in ms]
@@ -276,28 +283,60 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(400, "; ".join(messages)) from None
     except PermissionDenied as exc:
         raise Open311Error(403, str(exc)) from None
-    key.last_used_at = timezone.now()
-    key.save(update_fields=["last_used_at"])
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=clock.now())
     row = {"service_request_id": case.number, "token": case.number, "service_notice": "", "account_id": None}
     return _render(fmt, "service_requests", "request", [row], status=201)
 
 
-def _requests():
-    """Cases as service requests, with the time of their latest event."""
-    return Case.objects.select_related("category", "lead_unit").annotate(updated=Max("events__at"))
+def _reader(request: HttpRequest) -> ApiKey | None:
+    """The key a read is made with: none (the public view) or a valid one;
+    a wrong key is refused rather than quietly read as none."""
+    given = _param(request, "api_key")
+    if not given:
+        return None
+    key = ApiKey.active(given)
+    if key is None:
+        raise Open311Error(403, "api_key is not valid")
+    if (wait := hit(REQUESTS_PER_KEY, str(key.pk))) is not None:
+        raise Open311Error(429, f"too many requests for this api_key: retry in {wait} s")
+    return key
 
 
-def _filtered(request: HttpRequest):
-    qs = _requests()
-    ids = [i for i in _param(request, "service_request_id").split(",") if i.strip()]
+def _wider(key: ApiKey | None) -> Q | None:
+    """What a key may read beyond the public view, in full (never the
+    reporter's contact details: Open311 has no field for them)."""
+    if key is None or key.scope == KeyScope.PUBLIC:
+        return None
+    wider = Q(pk__in=Submission.objects.filter(key=key).values("case_id"))
+    if key.scope == KeyScope.AREA and key.area_id:
+        wider |= (
+            Q(area__code__startswith=codes.prefix_of(key.area_id))
+            & ~Q(kind=CaseKind.DISPUTE)
+            & ~Q(appeal_type=AppealType.REPORT)
+        )
+    return wider
+
+
+def _requests(key: ApiKey | None):
+    """The cases ``key`` may read as service requests, each with the time of
+    its latest event and whether it is read in full (``full``)."""
+    wider = _wider(key)
+    rows = public_cases() if wider is None else Case.objects.filter(public_q() | wider)
+    full = ExpressionWrapper(wider, output_field=BooleanField()) if wider is not None else Value(False)
+    return rows.select_related("category", "lead_unit", "area").annotate(updated=Max("events__at"), full=full)
+
+
+def _filtered(request: HttpRequest, key: ApiKey | None):
+    qs = _requests(key)
+    ids = [i.strip() for i in _param(request, "service_request_id").split(",") if i.strip()]
     if ids:
-        return qs.filter(number__in=[i.strip() for i in ids]).order_by("-received_at")[:MAX_PAGE]
-    codes = [c.strip() for c in _param(request, "service_code").split(",") if c.strip()]
-    if codes:
-        qs = qs.filter(category_id__in=codes)
+        return qs.filter(number__in=ids[:MAX_PAGE]).order_by("-received_at")[:MAX_PAGE]
+    codes_ = [c.strip() for c in _param(request, "service_code").split(",") if c.strip()]
+    if codes_:
+        qs = qs.filter(category_id__in=codes_[:MAX_PAGE])
     start, end = _date(request, "start_date"), _date(request, "end_date")
     if start is None and end is None:
-        start = timezone.now() - dt.timedelta(days=DEFAULT_DAYS)
+        start = clock.now() - dt.timedelta(days=DEFAULT_DAYS)
     if start is not None:
         qs = qs.filter(received_at__gte=start)
     if end is not None:
@@ -314,8 +353,13 @@ def _filtered(request: HttpRequest):
     updated_after = _date(request, "updated_after")
     if updated_after is not None:
         qs = qs.filter(updated__gt=updated_after)
-    page, size = _int(request, "page", 1), min(_int(request, "page_size", MAX_PAGE), MAX_PAGE)
+    page = _int(request, "page", 1, most=MAX_PAGES)
+    size = _int(request, "page_size", MAX_PAGE, most=MAX_PAGE)
     return qs.order_by("-received_at", "-id")[(page - 1) * size : page * size]
+
+
+# Dates outside these years are typing errors or probes, not questions.
+YEARS = (2000, 2100)
 
 
 def _date(request: HttpRequest, name: str) -> dt.datetime | None:
@@ -326,28 +370,35 @@ def _date(request: HttpRequest, name: str) -> dt.datetime | None:
         parsed = dt.datetime.fromisoformat(value.replace(" ", "+") if "T" in value else value)
     except ValueError:
         raise Open311Error(400, f"{name} must be a W3C date, e.g. 2026-11-01T00:00:00+08:00") from None
+    if not YEARS[0] <= parsed.year <= YEARS[1]:
+        raise Open311Error(400, f"{name} must be between the years {YEARS[0]} and {YEARS[1]}")
     return parsed if parsed.tzinfo else timezone.make_aware(parsed)
 
 
-def _int(request: HttpRequest, name: str, default: int) -> int:
+def _int(request: HttpRequest, name: str, default: int, *, most: int) -> int:
     value = _param(request, name)
     if not value:
         return default
-    if not value.isdigit() or int(value) < 1:
-        raise Open311Error(400, f"{name} must be a positive integer")
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= most:
+        raise Open311Error(400, f"{name} must be an integer from 1 to {most}")
     return int(value)
 
 
+STATUS_NOTES = {
+    Status.MERGED: "已合并至原件 merged into an earlier request",
+    Status.REJECTED: "不予受理 not accepted",
+}
+
+
 def _request_row(case: Case, request: HttpRequest) -> dict:
-    is_open = case.status in OPEN_STATUSES
-    notes = {
-        Status.MERGED: "已合并至原件 merged into an earlier request",
-        Status.REJECTED: "不予受理 not accepted",
-    }  # fmt: skip
+    """A service request: in full for a key that may read the case, else the
+    public view (masked title, village, point snapped to ~100 m)."""
+    if not getattr(case, "full", False):
+        return _public_row(public_view(case), case, request)
     row = {
         "service_request_id": case.number,
-        "status": "open" if is_open else "closed",
-        "status_notes": notes.get(case.status, str(case.get_status_display())),
+        "status": "open" if case.status in OPEN_STATUSES else "closed",
+        "status_notes": STATUS_NOTES.get(case.status, str(case.get_status_display())),
         "service_name": case.category.name if case.category_id else "",
         "service_code": case.category_id or "",
         "description": case.description,
@@ -371,10 +422,38 @@ def _request_row(case: Case, request: HttpRequest) -> dict:
     return row
 
 
+def _public_row(view: PublicCase, case: Case, request: HttpRequest) -> dict:
+    row = {
+        "service_request_id": view.number,
+        "status": "open" if view.is_open else "closed",
+        "status_notes": view.status_label,
+        "service_name": view.category,
+        "service_code": view.category_code,
+        "description": view.title,
+        "agency_responsible": view.unit,
+        "service_notice": "",
+        "requested_datetime": _w3c(view.received_at),
+        "updated_datetime": _w3c(getattr(case, "updated", None) or view.received_at),
+        "expected_datetime": _w3c(view.due_at),
+        "address": view.place,
+        "address_id": "",
+        "zipcode": "",
+        "lat": view.lat,
+        "long": view.lon,
+        "media_url": "",
+    }
+    if _param(request, "extensions") == "true":
+        row["notes"] = [
+            {"datetime": _w3c(step.at), "summary": step.summary, "description": step.text}
+            for step in public_steps(case)
+        ]
+    return row
+
+
 @require_GET
 @endpoint
 def request_detail(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
-    case = _requests().filter(number=number).first()
+    case = _requests(_reader(request)).filter(number=number).first()
     if case is None:
         raise Open311Error(404, f"service_request_id {number!r} not found")
     return _render(fmt, "service_requests", "request", [_request_row(case, request)])
@@ -383,6 +462,6 @@ def request_detail(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
 @require_GET
 @endpoint
 def token(request: HttpRequest, token_id: str, fmt: str) -> HttpResponse:
-    if not Case.objects.filter(number=token_id).exists():
+    if not _requests(_reader(request)).filter(number=token_id).exists():
         raise Open311Error(404, f"token {token_id!r} not found")
     return _render(fmt, "service_requests", "request", [{"service_request_id": token_id, "token": token_id}])

@@ -4,7 +4,7 @@ id outside the caller's scope answers 404 exactly like one that does not exist."
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
@@ -49,7 +49,7 @@ class AreaFilter(serializers.Serializer):
     level = serializers.IntegerField(min_value=1, max_value=5, required=False, help_text="级别 / level 1–5")
 
 
-@extend_schema(parameters=[AreaFilter])
+@extend_schema_view(list=extend_schema(parameters=[AreaFilter]))
 class AreaViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AreaSerializer
     permission_classes = [ModelPermissions]
@@ -62,7 +62,10 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
         return areas_for(self.request.user, **params.validated_data)
 
 
-@extend_schema(parameters=[OpenApiParameter("village", str, description="村(社区)代码 / village code")])
+VILLAGE = OpenApiParameter("village", str, description="村(社区)代码 / village code")
+
+
+@extend_schema_view(list=extend_schema(parameters=[VILLAGE]))
 class GridViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = GridSerializer
     permission_classes = [ModelPermissions]

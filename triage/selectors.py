@@ -16,7 +16,8 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from cases.models import OPEN_STATUSES, Case, CaseEvent, CaseKind, Status
+from cases.models import OPEN_STATUSES, Case, CaseEvent, Status
+from cases.public import public_q
 from cases.selectors import cases_for
 from changan import clock
 from changan.geo import metres
@@ -83,7 +84,7 @@ def similar_reports(
     its window, scored on the fingerprints stored with them; most similar
     first, then nearest. One query for the whole batch. ``min_score``
     defaults to the duplicate threshold; 0 keeps every nearby report.
-    ``public``: shown to residents, so no disputes (they are their parties' own)."""
+    ``public``: shown to residents, so only what the public may see (``cases.public``)."""
     radius = settings.DUPLICATE_RADIUS_M if radius is None else radius
     min_score = duplicates.DUPLICATE_THRESHOLD if min_score is None else min_score
     places = [_place(p, radius) for p in probes]
@@ -98,7 +99,7 @@ def similar_reports(
         rows = rows.filter(received_at__lte=max(p.until for p in probes))
     rows = rows.filter(status__in=OPEN_STATUSES) if open_only else rows.exclude(status=Status.REJECTED)
     if public:
-        rows = rows.exclude(kind=CaseKind.DISPUTE)
+        rows = rows.filter(public_q())
     if family:
         # Reports nobody has classified yet may be the same thing too.
         rows = rows.filter(Q(category__code__startswith=family) | Q(category=None))
@@ -178,7 +179,7 @@ def nearby_open_reports(
     (found,) = similar_reports(
         [probe], radius=meters, open_only=True, family=family, min_score=0, limit=limit, public=True
     )
-    cases = Case.objects.select_related("category").in_bulk([s.pk for s in found])
+    cases = Case.objects.select_related("category", "area", "lead_unit").in_bulk([s.pk for s in found])
     return [cases[s.pk] for s in found]
 
 

@@ -27,7 +27,7 @@ def test_register_then_walk_the_case_through_the_api(api, qixian_grid, bureau, u
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["reporter_phone_masked"] == "139****1111" and "reporter_phone" not in body
-    assert body["allowed_actions"] == ["accept", "reject", "merge"]
+    assert body["allowed_actions"] == ["accept", "reject", "merge", "set_publicity"]
     url = f"/api/v1/cases/{body['id']}"
     assert post(api, f"{url}/accept/", {}).status_code == 200
     r = post(api, f"{url}/dispatch/", {"unit": bureau.pk})
@@ -46,7 +46,7 @@ def test_register_then_walk_the_case_through_the_api(api, qixian_grid, bureau, u
         "reply",
         "verify",
     ]
-    assert detail["allowed_actions"] == ["rate"]
+    assert detail["allowed_actions"] == ["rate", "set_publicity"]
 
 
 @pytest.mark.django_db
@@ -54,7 +54,7 @@ def test_a_refused_action_is_409_with_the_allowed_actions(api, new_case):
     case = new_case()
     r = post(api, f"/api/v1/cases/{case.pk}/verify/", {"passed": True})
     assert r.status_code == 409
-    assert r.json()["allowed_actions"] == ["accept", "reject", "merge"]
+    assert r.json()["allowed_actions"] == ["accept", "reject", "merge", "set_publicity"]
     assert "case is received: cannot verify" in r.json()["detail"]
 
 

@@ -9,13 +9,13 @@ import itertools
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
 from cases import services
 from cases.models import Case, CaseEvent, Status
+from changan import clock
 from orgs.models import OrgUnit
 
 ACTIONS = [
@@ -31,7 +31,7 @@ MAIN_PATH = ["accept", "dispatch", "sign", "reply", "verify_pass", "rate_bad", "
 
 
 def run(name: str, case: Case, people: dict) -> None:
-    d, h, now = people["dispatcher"], people["handler"], timezone.now()
+    d, h, now = people["dispatcher"], people["handler"], clock.now()
     bureau, urban = people["bureau"], people["urban"]
     due = case.resolve_due_at or now
     calls = {

@@ -3,10 +3,10 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from cases import services
 from cases.models import CaseEvent, CaseUnit, Status, Tier, UnitRole
+from changan import clock
 from notify.models import Notification
 
 
@@ -88,4 +88,4 @@ def test_verification_failure_sends_the_case_back_for_rework(handling_case, disp
     case = services.verify(case=case, by=dispatcher, passed=False, note="现场仍有垃圾")
     assert case.status == Status.HANDLING
     assert Notification.objects.filter(case=case, recipient=handler, kind="case_rework").exists()
-    assert timezone.now() >= case.replied_at
+    assert clock.now() >= case.replied_at

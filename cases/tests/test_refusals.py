@@ -48,10 +48,10 @@ def test_reasons_are_required_where_practice_requires_them(dispatched_case, hand
 
 
 @pytest.mark.django_db
-def test_closed_cases_accept_nothing_but_rating(handling_case, handler, dispatcher):
+def test_closed_cases_accept_nothing_but_rating_and_publicity(handling_case, handler, dispatcher):
     case = services.reply(case=handling_case, by=handler, result="已处理")
     case = services.verify(case=case, by=dispatcher, passed=True)
-    assert services.allowed_actions(case, dispatcher) == ["rate"]
+    assert services.allowed_actions(case, dispatcher) == ["rate", "set_publicity"]
     with pytest.raises(services.ActionRefused, match="已结案"):
         services.supervise(case=case, by=dispatcher, note="再看看")
 

@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from accounts.models import User
 from cases import services
 from cases.models import Case, CaseEvent, Status, Tier
+from changan import clock
 from orgs.models import OrgUnit
 from worktime.selectors import work_calendar
 
@@ -99,7 +99,7 @@ def test_merging_into_a_merged_case_points_at_its_root(new_case, dispatcher):
 
 @pytest.mark.django_db
 def test_supervision_may_set_an_earlier_deadline_and_says_why(handling_case, dispatcher):
-    earlier = timezone.now() + dt.timedelta(hours=30)
+    earlier = clock.now() + dt.timedelta(hours=30)
     assert earlier < handling_case.resolve_due_at
     case = services.supervise(case=handling_case, by=dispatcher, note="群众反映强烈，限期办结", due=earlier)
     assert case.resolve_due_at == earlier
@@ -130,9 +130,7 @@ def test_a_dissatisfied_rating_reopens_the_case_once(handling_case, handler, dis
     case = services.rate(case=case, by=dispatcher, satisfaction=2, solved=False)
     assert "reopen" in services.allowed_actions(case, dispatcher)
     case = services.reopen(case=case, by=dispatcher, reason="群众反映问题未解决")
-    assert (
-        case.status == Status.DISPATCHED and case.reopen_count == 1 and case.resolve_due_at > timezone.now()
-    )
+    assert case.status == Status.DISPATCHED and case.reopen_count == 1 and case.resolve_due_at > clock.now()
     case = services.sign(case=case, by=handler)
     case = _close(case, handler, dispatcher)
     case = services.rate(case=case, by=dispatcher, satisfaction=1, solved=False)

@@ -3,8 +3,7 @@ tests make them from cases)."""
 
 import datetime as dt
 
-from django.utils import timezone
-
+from changan import clock
 from earlywarning.models import Run, Signal
 
 DAY = dt.date(2026, 11, 20)
@@ -15,7 +14,7 @@ CHART = {"dates": ["2026-11-19", "2026-11-20"], "observed": [3, 4], "expected": 
 
 def signal(*, area: str = QIXIAN_TOWNSHIP, day: dt.date = DAY, rank: int = 1, **fields) -> Signal:
     run, _ = Run.objects.get_or_create(
-        day=day, defaults={"started_at": timezone.now(), "finished_at": timezone.now()}
+        day=day, defaults={"started_at": clock.now(), "finished_at": clock.now()}
     )
     values = {
         "kind": "series", "method": "nb_glm", "category_id": "150604", "observed": 8, "expected": 0.4,

@@ -5,8 +5,8 @@ opens the cases behind it and confirms it. Screenshot in
 build/test-artifacts/signals.png."""
 
 import pytest
-from django.utils import timezone
 
+from changan import clock
 from conftest import log_in
 from demo.warning import found_day
 from demo.year import ODOUR_CLUSTER
@@ -20,7 +20,7 @@ def test_the_analyst_sees_a_planted_event_with_its_chart_and_map_and_confirms_it
     page.click("nav >> text=风险预警")
     assert page.locator("article.signal").count() > 0  # yesterday's run, made by load_demo
 
-    day = found_day(ODOUR_CLUSTER, timezone.localdate())  # the server's today
+    day = found_day(ODOUR_CLUSTER, clock.today())  # the server's today (its clock is shifted as ours)
     page.goto(f"/warning/?day={day.isoformat()}")
     card = page.locator("article.signal", has_text="黎阳街道").first
     card.scroll_into_view_if_needed()

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from conftest import DEMO_SERVER, log_in
 
@@ -61,7 +62,7 @@ def test_a_grid_worker_reports_whistles_and_reports_offline(browser, demo_server
     page.screenshot(path=str(artifacts / "field-3-offline-queued.png"), full_page=True)
     assert filed(text) == 0
     context.set_offline(False)  # the "online" event sends what waited
-    page.wait_for_function("document.getElementById('queue-status').textContent.includes('已自动上报')")
+    expect(page.locator("#queue-status")).to_contain_text("已自动上报")
     page.screenshot(path=str(artifacts / "field-4-sent.png"), full_page=True)
     assert filed(text) == 1
     page.reload()  # a fresh page flushes the queue again: nothing is left to send twice

@@ -1,17 +1,24 @@
 """The data center pages: who may see them, what they carry, the exports."""
 
+import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from changan import clock
 from demo.year import simulate_year
 from figures.tests.test_dashboard_figures import END
 
 
 @pytest.fixture
 def some_cases(db):
+    """A year of cases ending on END, looked at on the evening of END (the
+    screen's "today", "this month" and "this year" are the clock's)."""
     simulate_year(cases_per_year=150, seed=3, end=END)
+    with clock.frozen_at(timezone.make_aware(dt.datetime.combine(END, dt.time(20)))):
+        yield
 
 
 @pytest.mark.django_db

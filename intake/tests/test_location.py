@@ -4,6 +4,7 @@ the map moves the report to the grid that point lies in."""
 import pytest
 
 from cases.models import Case, Category
+from cases.services import accept
 from intake import selectors
 from intake.models import PlaceKind
 from intake.services import place_from_token, place_token, submit_report
@@ -60,22 +61,22 @@ def test_the_pin_map_shows_the_villages_grids_without_private_details(client):
 
 
 @pytest.mark.django_db
-def test_nearby_reports_are_narrowed_to_the_chosen_family(db):
+def test_nearby_reports_are_narrowed_to_the_chosen_family(user_named):
     place = place_from_token(place_token(PlaceKind.GRID, QR_GRID))
-    common = {"place": place, "consent": True}
-    roads = submit_report(key="n-1", text="路灯不亮", family="01", **common)
-    unknown = submit_report(key="n-2", text="说不清是什么事", **common)
+    common = {"place": place, "consent": True, "session": "test-session"}
+    dispatcher = user_named("dispatcher_410611")
+    roads = accept(case=submit_report(key="n-1", text="路灯不亮", family="01", **common), by=dispatcher)
     other = submit_report(key="n-3", text="邻居装修噪音", family=_another_family(), **common)
-    found = selectors.nearby_open_reports(place, family="01")
-    assert roads in found and unknown in found and other not in found
-    assert other in selectors.nearby_open_reports(place)
+    other = accept(case=other, by=dispatcher)
+    found = [c.pk for c in selectors.nearby_open_reports(place, family="01")]
+    assert roads.pk in found and other.pk not in found
+    assert other.pk in [c.pk for c in selectors.nearby_open_reports(place)]
 
 
 @pytest.mark.django_db
-def test_the_page_marks_unclassified_reports_so_the_script_keeps_them(client, url):
-    submit_report(key="n-4", text="说不清是什么事", place=_qr_place(), consent=True)
-    page = client.get(url).content.decode()
-    assert 'data-family=""' in page and 'data-family="None"' not in page
+def test_reports_not_yet_accepted_are_not_shown_nearby(client, url):
+    submit_report(key="n-4", session="test-session", text="说不清是什么事", place=_qr_place(), consent=True)
+    assert "说不清是什么事" not in client.get(url).content.decode()
 
 
 def _qr_place():

@@ -3,6 +3,7 @@
 import pytest
 
 from cases.models import Case, CaseEvent
+from cases.services import accept
 from intake.models import PlaceKind
 from intake.services import place_from_token, place_token, submit_report
 
@@ -13,8 +14,18 @@ def token(db):
 
 
 @pytest.mark.django_db
-def test_a_nearby_open_report_can_be_joined_instead_of_duplicated(client, client_for, token):
-    first = submit_report(key="m-1", place=place_from_token(token), text="路口积水严重", consent=True)
+def test_a_nearby_open_report_can_be_joined_instead_of_duplicated(client, client_for, user_named, token):
+    first = submit_report(
+        key="m-1",
+        session="test-session",
+        place=place_from_token(token),
+        text="路口积水严重",
+        family="01",
+        consent=True,
+    )
+    # Public only once accepted (受理): before that nobody has looked at it.
+    assert "路口积水严重" not in client.get(f"/report/?p={token}").content.decode()
+    accept(case=first, by=user_named("dispatcher_410611"))
     page = client.get(f"/report/?p={token}").content.decode()
     assert 'id="nearby"' in page and "路口积水严重" in page
     ref = page.split('name="ref" value="')[1].split('"')[0]
@@ -32,7 +43,7 @@ def test_a_nearby_open_report_can_be_joined_instead_of_duplicated(client, client
 @pytest.mark.django_db
 def test_far_or_closed_reports_are_not_offered(client, token, user_named):
     far = place_from_token(place_token(PlaceKind.GRID, "410622001001001"))  # another county
-    submit_report(key="m-2", place=far, text="远处的问题", consent=True)
+    submit_report(key="m-2", session="test-session", place=far, text="远处的问题", consent=True)
     page = client.get(f"/report/?p={token}").content.decode()
     assert "远处的问题" not in page
 

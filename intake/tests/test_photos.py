@@ -3,14 +3,16 @@ a refused photo loses nothing else the person typed."""
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.test import Client
 from PIL import Image
 
 from cases.models import Attachment, Case
 from cases.tracking import tracking_code
+from changan import clock
 from intake import photos
 from intake.models import PlaceKind, StagedPhoto
 from intake.services import place_token, purge_expired
@@ -29,7 +31,7 @@ def jpeg_with_gps() -> bytes:
 def test_a_real_photo_is_re_encoded_without_exif_and_gets_a_thumbnail():
     original = jpeg_with_gps()
     assert Image.open(io.BytesIO(original)).getexif()  # the phone's EXIF is there
-    photo = photos.process(original, name="a.jpg")
+    photo = photos.read_photo(SimpleUploadedFile("a.jpg", original))
     stored = Image.open(io.BytesIO(photo.jpeg))
     assert stored.format == "JPEG" and not stored.getexif() and "exif" not in stored.info
     thumb = Image.open(io.BytesIO(photo.thumbnail))
@@ -37,13 +39,13 @@ def test_a_real_photo_is_re_encoded_without_exif_and_gets_a_thumbnail():
 
 
 def test_a_renamed_text_file_is_refused():
-    with pytest.raises(photos.PhotoRefused, match="not a valid image"):
-        photos.process(b"this is not a picture at all" * 10, name="fake.jpg")
+    with pytest.raises(photos.PhotoRefused, match=r"「fake\.jpg」不是有效的图片"):
+        photos.read_photo(SimpleUploadedFile("fake.jpg", b"this is not a picture at all" * 10))
 
 
 def test_a_truncated_image_is_refused():
     with pytest.raises(photos.PhotoRefused):
-        photos.process(jpeg_with_gps()[:2000], name="cut.jpg")
+        photos.read_photo(SimpleUploadedFile("cut.jpg", jpeg_with_gps()[:2000]))
 
 
 def test_a_decompression_bomb_is_refused():
@@ -52,13 +54,13 @@ def test_a_decompression_bomb_is_refused():
     out = io.BytesIO()
     image.save(out, format="PNG")
     assert len(out.getvalue()) < 200_000
-    with pytest.raises(photos.PhotoRefused, match="too many pixels"):
-        photos.process(out.getvalue(), name="bomb.png")
+    with pytest.raises(photos.PhotoRefused, match="像素过多"):
+        photos.read_photo(SimpleUploadedFile("bomb.png", out.getvalue()))
 
 
 def test_an_oversized_file_is_refused_before_decoding():
-    with pytest.raises(photos.PhotoRefused, match="larger than 12 MB"):
-        photos.process(b"0" * (photos.MAX_BYTES + 1), name="huge.jpg")
+    with pytest.raises(photos.PhotoRefused, match=r"「huge\.jpg」太大（超过 12 MB）"):
+        photos.read_photo(SimpleUploadedFile("huge.jpg", b"0" * (photos.MAX_BYTES + 1)))
 
 
 @pytest.fixture
@@ -99,9 +101,10 @@ def test_a_refused_photo_keeps_the_rest_of_the_form_and_the_good_photos(client, 
     assert "fake.jpg" in page and "井盖丢了" in page and "13500003333" in page
     assert not Case.objects.filter(description="井盖丢了").exists()
     staged = list(StagedPhoto.objects.filter(key="p-1").values_list("pk", flat=True))
-    assert len(staged) == 2 and all(f"/report/photos/p-1/{pk}/" in page for pk in staged)
-    assert client.get(f"/report/photos/p-1/{staged[0]}/")["Content-Type"] == "image/jpeg"
-    assert client.get(f"/report/photos/other-key/{staged[0]}/").status_code == 404
+    assert len(staged) == 2 and all(f"/report/photos/{pk}/" in page for pk in staged)
+    assert not [u for u in re.findall(r'src="([^"]*)"', page) if "p-1" in u]  # no key in URLs (nor logs)
+    assert client.get(f"/report/photos/{staged[0]}/")["Content-Type"] == "image/jpeg"
+    assert Client().get(f"/report/photos/{staged[0]}/").status_code == 404  # another browser
     # The person drops one of the kept photos and sends the form again, with no new file.
     response = client.post(f"/report/?p={token}", {**form(), "drop": [staged[0]]})
     assert response.status_code == 302
@@ -115,8 +118,8 @@ def test_kept_photos_of_abandoned_forms_are_purged_after_a_day(client, token):
     bad = SimpleUploadedFile("fake.jpg", b"not an image" * 20, content_type="image/jpeg")
     good = SimpleUploadedFile("ok.jpg", jpeg_with_gps(), content_type="image/jpeg")
     client.post(f"/report/?p={token}", {**form(key="gone"), "photos": [bad, good]})
-    assert purge_expired(now=timezone.now()) == 0
-    assert purge_expired(now=timezone.now() + dt.timedelta(days=1, minutes=1)) == 1
+    assert purge_expired(now=clock.now()) == 0
+    assert purge_expired(now=clock.now() + dt.timedelta(days=1, minutes=1)) == 1
     assert not StagedPhoto.objects.filter(key="gone").exists()
 
 

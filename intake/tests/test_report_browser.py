@@ -48,8 +48,8 @@ def _act(staff, action: str, **fields) -> None:
     staff.click(f"details[data-action={action}] summary")
     for name, value in fields.items():
         target = f"details[data-action={action}] [name={name}]"
-        if value is True:
-            staff.check(target)
+        if value is True:  # a yes/no judgment: two radio buttons, neither chosen
+            staff.check(f"{target}[value=yes]")
         elif staff.locator(target).evaluate("e => e.tagName") == "SELECT":
             staff.select_option(target, label=value)
         else:
@@ -113,8 +113,8 @@ def test_a_resident_reports_by_qr_code_and_follows_the_case(browser, demo_server
 
     page.goto(track)
     assert "已更换路灯灯泡" in page.locator("#steps").inner_text()
-    page.select_option("#satisfaction", index=3)
     page.check("input[name=solved][value=no]")
+    page.check("input[name=satisfaction][value='2']")  # 不满意
     page.screenshot(path=str(artifacts / "report-5-rate.png"), full_page=True)
     page.click("#rate button[type=submit]")
     page.wait_for_selector("#reopen")
@@ -143,6 +143,12 @@ def test_a_refused_photo_keeps_the_text_and_the_good_photo(browser, demo_server,
     assert page.locator("img[alt=现场照片]").count() == 1
 
 
+ACCEPT = (
+    "from accounts.models import User; from cases.models import Case; from cases.services import accept; "
+    "accept(case=Case.objects.get(number='{number}'), by=User.objects.get(username='dispatcher_410611'))"
+)
+
+
 def test_me_too_instead_of_a_duplicate(browser, demo_server, artifacts):
     first = _phone(browser, demo_server)
     first.goto(f"/q/{_token()}/")
@@ -151,8 +157,12 @@ def test_me_too_instead_of_a_duplicate(browser, demo_server, artifacts):
     first.check("input[name=consent]")
     first.click("#submit")
     first.wait_for_selector("#number")
+    number = first.locator("#number").inner_text()
 
     neighbour = _phone(browser, demo_server)
+    neighbour.goto(f"/q/{_token()}/")
+    assert neighbour.locator(".nearby-item", has_text="路口井盖松动").count() == 0  # public once accepted
+    DEMO_SERVER["manage"]("shell", "-c", ACCEPT.format(number=number))
     neighbour.goto(f"/q/{_token()}/")
     item = neighbour.locator(".nearby-item", has_text="路口井盖松动")
     assert item.count() == 1

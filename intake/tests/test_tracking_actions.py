@@ -15,7 +15,7 @@ from orgs.models import OrgUnit
 @pytest.fixture
 def reported(db):
     place = place_from_token(place_token(PlaceKind.GRID, "410611101001001"))
-    return submit_report(key="t-1", place=place, text="路灯不亮", consent=True)
+    return submit_report(key="t-1", session="test-session", place=place, text="路灯不亮", consent=True)
 
 
 def walk_to_closed(case, user_named):

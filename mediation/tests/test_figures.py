@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from changan import clock
 from demo.disputes import simulate_disputes
 from mediation.models import Agreement, Dispute, Obligation, Outcome, Step, Visit
 from mediation.selectors import dispute_figures
@@ -39,7 +40,7 @@ def demo_disputes(django_db_setup, django_db_blocker):
 def test_every_step_has_disputes_and_the_figures_equal_direct_counts(demo_disputes):
     steps = set(Dispute.objects.values_list("step", flat=True))
     assert set(Step.values) <= steps, f"missing steps: {set(Step.values) - steps}"
-    today = timezone.localdate()
+    today = clock.today()
     start, end = today - dt.timedelta(days=150), today
     children = {a.code: a.name for a in Area.objects.filter(parent="410600000000")}
     total, rows = dispute_figures(area_code="410600000000", start=start, end=end, children=children)

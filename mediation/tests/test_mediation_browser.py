@@ -11,6 +11,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from changan import clock
 from conftest import DEMO_SERVER, log_in
 
 pytestmark = pytest.mark.browser
@@ -110,7 +111,7 @@ def test_a_dispute_from_a_qr_report_to_a_signed_agreement_and_follow_up(browser,
         **{
             "ob-0-party": {"label": "赵志强"},
             "ob-0-what": "赔偿墙面修复费2000元",
-            "ob-0-due_on": (dt.date.today() + dt.timedelta(days=10)).isoformat(),
+            "ob-0-due_on": (clock.today() + dt.timedelta(days=10)).isoformat(),
         },
         performance="现金当面交付，调解员见证",
     )
@@ -139,7 +140,7 @@ def test_a_dispute_from_a_qr_report_to_a_signed_agreement_and_follow_up(browser,
 
     dispatcher.goto(case_url)
     dispatcher.click("details[data-action=verify] summary")
-    dispatcher.check("details[data-action=verify] [name=passed]")
+    dispatcher.check("details[data-action=verify] [name=passed][value=yes]")
     dispatcher.click("details[data-action=verify] button[type=submit]")
     dispatcher.wait_for_selector("#status:has-text('已结案')")
     dispatcher.goto(dispute_url)

@@ -6,10 +6,10 @@ import datetime as dt
 import io
 
 import pytest
-from django.utils import timezone
 from pypdf import PdfReader
 
 from cases.models import CaseKind
+from changan import clock
 from mediation.models import Dispute, Step
 
 
@@ -52,7 +52,7 @@ def test_the_mediator_records_a_visit_over_http_and_a_bad_time_keeps_the_text(cl
     url = f"/mediation/{dispute.pk}/visit/"
     bad = client.post(url, {"at": "yesterday", "place": "王家", "met": "王建国", "findings": "墙面发霉严重"})
     assert bad.status_code == 400 and "墙面发霉严重" in bad.content.decode()
-    an_hour_ago = (timezone.localtime() - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    an_hour_ago = (clock.localtime() - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     ok = client.post(url, {"at": an_hour_ago, "place": "王家", "met": "王建国", "findings": "墙面发霉"})
     assert ok.status_code == 302
     dispute.refresh_from_db()

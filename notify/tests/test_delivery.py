@@ -3,9 +3,9 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from accounts.models import User
+from changan import clock
 from notify.models import Delivery, DeliveryState, Notification
 from notify.services import backoff, deliver_due, mark_read, notify
 
@@ -48,7 +48,7 @@ def test_failures_are_retried_with_back_off_then_given_up(person, settings):
     person.save()
     Delivery.objects.all().delete()
     (note,) = notify(recipients=[person], title="重试", kind="test")
-    now = timezone.now()
+    now = clock.now()
     assert deliver_due(now=now)["retry"] == 1
     delivery = Delivery.objects.get(notification=note)
     assert delivery.next_attempt_at == now + backoff(1) and "gateway unavailable" in delivery.last_error

@@ -1,11 +1,9 @@
 // The case map: places coloured by open (or overdue) cases on a plain
 // background (tiles only if MAP_TILE_URL is set), open cases as clustered
 // markers. A click on a marker opens the case; on a township, drills down.
+// Names and titles reach the map as text (labels.js).
 (function () {
   "use strict";
-  // Tooltips as text nodes: Leaflet would read a string as HTML, and names
-  // and titles come from people.
-  function plain(s) { var span = document.createElement("span"); span.textContent = s; return span; }
   function init() {
     var el = document.getElementById("case-map-view");
     if (!el || !window.L) return;
@@ -24,7 +22,7 @@
         },
         onEachFeature: function (f, layer) {
           var p = f.properties;
-          layer.bindTooltip(plain(p.name + "：未办结 " + p.open + "，超期 " + p.overdue), { sticky: true });
+          Changan.tooltip(layer, p.name + "：未办结 " + p.open + "，超期 " + p.overdue, { sticky: true });
           if (p.code.length === 12) {
             layer.on("click", function () { window.location.href = "?area=" + p.code + "&measure=" + measure; });
           }
@@ -33,7 +31,7 @@
       var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
       data.points.forEach(function (c) {
         var marker = L.circleMarker([c.lat, c.lon], { radius: 6, weight: 2, color: c.resolve_overdue ? "#9b2c2c" : "#2b6cb0", fillOpacity: 0.8 });
-        marker.bindTooltip(plain(c.number + " " + c.title));
+        Changan.tooltip(marker, c.number + " " + c.title);
         marker.on("click", function () { window.location.href = el.dataset.caseUrl.replace("/0/", "/" + c.pk + "/"); });
         cluster.addLayer(marker);
       });

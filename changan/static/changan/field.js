@@ -2,12 +2,9 @@
 // options, the patrol track, and an offline queue. A report made without a
 // network is kept in IndexedDB (with its photos) and sent when the phone is
 // back online; its key makes the server file it exactly once, however many
-// times it is sent.
+// times it is sent. Case labels reach the map as text (labels.js).
 (function () {
   "use strict";
-  // Tooltips as text nodes: Leaflet would read a string as HTML, and names
-  // and titles come from people.
-  function plain(s) { var span = document.createElement("span"); span.textContent = s; return span; }
   var form = document.getElementById("field-report");
   var status = document.getElementById("queue-status");
   if (!form) return;
@@ -25,7 +22,7 @@
       map.fitBounds(grid.getBounds(), { padding: [8, 8] });
     }
     points.forEach(function (p) {
-      L.circleMarker([p[1], p[0]], { radius: 6, color: "#b91c1c", weight: 2, fillOpacity: 0.7 }).bindTooltip(plain(p[2])).addTo(map);
+      Changan.tooltip(L.circleMarker([p[1], p[0]], { radius: 6, color: "#b91c1c", weight: 2, fillOpacity: 0.7 }), p[2]).addTo(map);
     });
     el.dataset.ready = "1";
   }

@@ -1,10 +1,8 @@
 // The map on a place page: the area's outline and its children (or grids),
 // each clickable. No tiles unless MAP_TILE_URL is set (offline intranets).
+// Names reach the map as text (labels.js).
 (function () {
   "use strict";
-  // Tooltips as text nodes: Leaflet would read a string as HTML, and names
-  // and titles come from people.
-  function plain(s) { var span = document.createElement("span"); span.textContent = s; return span; }
   function init() {
     var el = document.getElementById("map");
     if (!el || !window.L) return;
@@ -20,7 +18,7 @@
             return { color: "#1a202c", weight: 1, fillColor: f.properties.colour, fillOpacity: 0.35 };
           },
           onEachFeature: function (f, l) {
-            l.bindTooltip(plain(f.properties.name), { sticky: true });
+            Changan.tooltip(l, f.properties.name, { sticky: true });
             if (f.properties.code.length === 12) {
               l.on("click", function () { window.location.href = "../" + f.properties.code + "/"; });
             }

@@ -2,11 +2,9 @@
 // - the phone's location or a pin on the map (Leaflet loaded only when asked)
 // - sending the SMS code without sending the whole form (photos stay chosen)
 // - the "same thing nearby" list narrowed to the chosen category
+// Grid names reach the map as text (labels.js).
 (function () {
   "use strict";
-  // Tooltips as text nodes: Leaflet would read a string as HTML, and names
-  // and titles come from people.
-  function plain(s) { var span = document.createElement("span"); span.textContent = s; return span; }
   var form = document.getElementById("report-form");
   if (!form) return;
   var tools = document.getElementById("where-tools");
@@ -67,7 +65,7 @@
         var grids = L.geoJSON(data, {
           style: { color: "#2b6cb0", weight: 1, fillColor: "#bee3f8", fillOpacity: 0.25 },
           onEachFeature: function (f, l) {
-            l.bindTooltip(plain(f.properties.name), { permanent: false });
+            Changan.tooltip(l, f.properties.name, { permanent: false });
             l.on("click", function (e) { map.fire("click", e); });
           }
         }).addTo(map);

@@ -1,10 +1,8 @@
 // The data center's charts (ECharts) and heat map (Leaflet), drawn from the
 // JSON the page carries; drawn again when htmx swaps in a refreshed screen.
+// Names reach the charts and the map as text (labels.js).
 (function () {
   "use strict";
-  // Tooltips as text nodes: Leaflet would read a string as HTML, and names
-  // and titles come from people.
-  function plain(s) { var span = document.createElement("span"); span.textContent = s; return span; }
   var charts = [];
 
   function draw() {
@@ -27,7 +25,7 @@
     }
     var days = data.trend_days;
     chart("chart-days", {
-      tooltip: { trigger: "axis" }, legend: { top: 0, textStyle: { color: text } },
+      tooltip: Changan.chartTooltip({ trigger: "axis" }), legend: { top: 0, textStyle: { color: text } },
       grid: { left: 40, right: 16, top: 32, bottom: 24 },
       xAxis: { type: "category", data: days.map(function (d) { return d.period.slice(5); }) },
       yAxis: { type: "value", minInterval: 1 },
@@ -38,7 +36,7 @@
     });
     var months = data.trend_months;
     chart("chart-months", {
-      tooltip: { trigger: "axis" }, legend: { top: 0, textStyle: { color: text } },
+      tooltip: Changan.chartTooltip({ trigger: "axis" }), legend: { top: 0, textStyle: { color: text } },
       grid: { left: 40, right: 40, top: 32, bottom: 24 },
       xAxis: { type: "category", data: months.map(function (d) { return d.period.slice(0, 7); }) },
       yAxis: [{ type: "value", minInterval: 1 }, { type: "value", max: 100, axisLabel: { formatter: "{value}%" } }],
@@ -49,7 +47,7 @@
     });
     var families = data.families.slice().reverse();
     chart("chart-families", {
-      tooltip: {}, grid: { left: 100, right: 24, top: 8, bottom: 24 },
+      tooltip: Changan.chartTooltip({}), grid: { left: 100, right: 24, top: 8, bottom: 24 },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", data: families.map(function (f) { return f.name; }) },
       series: [{ type: "bar", data: families.map(function (f) { return f.received; }), itemStyle: { color: "#b91c1c" } }]
@@ -74,7 +72,7 @@
           return { color: "#4a5568", weight: 0.6, fillColor: "rgb(" + Math.round(255 - 70 * t) + "," + Math.round(245 - 217 * t) + "," + Math.round(240 - 212 * t) + ")", fillOpacity: 0.85 };
         },
         onEachFeature: function (f, l) {
-          l.bindTooltip(plain(f.properties.name + "：" + (counts[f.properties.code] || 0) + " 件"), { sticky: true });
+          Changan.tooltip(l, f.properties.name + "：" + (counts[f.properties.code] || 0) + " 件", { sticky: true });
           l.on("click", function () {
             var code = f.properties.code;
             var wall = el.dataset.wall ? "&wall=1" : "";

@@ -1,6 +1,7 @@
 // The signals page (探照灯): each signal's series against its bound (ECharts)
 // and its map (Leaflet, no tiles unless MAP_TILE_URL is set). Maps are
 // fetched when their card scrolls into view, so a long day stays light.
+// Names and numbers reach the map and the chart as text (labels.js).
 (function () {
   "use strict";
   function chart(el) {
@@ -17,7 +18,7 @@
       animation: false,
       grid: { left: 32, right: 8, top: 24, bottom: 24 },
       legend: { top: 0, textStyle: { fontSize: 11 } },
-      tooltip: { trigger: "axis" },
+      tooltip: Changan.chartTooltip({ trigger: "axis" }),
       xAxis: { type: "category", data: data.dates.map(function (d) { return d.slice(5); }) },
       yAxis: { type: "value", minInterval: 1 },
       series: series,
@@ -30,16 +31,23 @@
     var layers = [];
     if (data.outline) layers.push(L.geoJSON(data.outline, { style: { color: "#4a5568", weight: 1, fillOpacity: 0.05 } }));
     data.grids.forEach(function (g) {
-      layers.push(L.geoJSON(g.shape, { style: { color: "#c53030", weight: 1, fillColor: "#feb2b2", fillOpacity: 0.5 } }).bindTooltip(g.name));
+      layers.push(Changan.tooltip(L.geoJSON(g.shape, { style: { color: "#c53030", weight: 1, fillColor: "#feb2b2", fillOpacity: 0.5 } }), g.name));
     });
-    if (data.centre && data.radius_m) {
-      layers.push(L.circle([data.centre[1], data.centre[0]], { radius: Math.max(data.radius_m, 150), color: "#c53030", weight: 2, fill: false }));
-    }
     data.points.forEach(function (p) {
-      layers.push(L.circleMarker([p.lat, p.lon], { radius: 4, color: "#1a365d", weight: 1, fillOpacity: 0.8 }).bindTooltip(p.number));
+      layers.push(Changan.tooltip(L.circleMarker([p.lat, p.lon], { radius: 4, color: "#1a365d", weight: 1, fillOpacity: 0.8 }), p.number));
     });
-    var group = L.featureGroup(layers).addTo(map);
-    if (layers.length) map.fitBounds(group.getBounds(), { padding: [8, 8], maxZoom: 16 });
+    var bounds = L.featureGroup(layers).addTo(map).getBounds();
+    // A cluster's circle: its bounds from its centre and radius (a circle
+    // knows its own only on a map with a view), drawn once there is one.
+    var circle = null;
+    if (data.centre && data.radius_m) {
+      var centre = L.latLng(data.centre[1], data.centre[0]);
+      var radius = Math.max(data.radius_m, 150);
+      bounds.extend(centre.toBounds(2 * radius));
+      circle = L.circle(centre, { radius: radius, color: "#c53030", weight: 2, fill: false });
+    }
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [8, 8], maxZoom: 16 });
+    if (circle) circle.addTo(map);
     el.dataset.ready = "1";
   }
   function loadMap(el) {

@@ -2,9 +2,9 @@ import datetime as dt
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 from tqdm import tqdm
 
+from changan import clock
 from earlywarning.services import run_early_warning
 
 STAGES = 6  # reading, series, clusters, entities, complainants/keywords, saving
@@ -29,7 +29,7 @@ class Command(BaseCommand):
             last = (
                 dt.date.fromisoformat(options["date"])
                 if options["date"]
-                else timezone.localdate() - dt.timedelta(days=1)
+                else clock.today() - dt.timedelta(days=1)
             )
         except ValueError:
             raise CommandError("日期格式应为 YYYY-MM-DD / --date must be YYYY-MM-DD") from None

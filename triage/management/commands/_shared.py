@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import CommandError
+
+from changan import clock
 
 DEFAULT_SHARED = Path(settings.BASE_DIR).parent / "shared" / "data"
 
@@ -25,6 +26,6 @@ def add_training_arguments(parser, *, trains: bool = True) -> None:
     parser.add_argument("--seed", type=int, default=2026, help="随机种子 / random seed")
     parser.add_argument("--no-progress", action="store_true", help="不显示进度条 / no progress bar")
     if trains:
-        parser.add_argument("--model-version", default=dt.date.today().strftime("%Y%m%d"),
+        parser.add_argument("--model-version", default=clock.today().strftime("%Y%m%d"),
                             help="模型版本 / model version, e.g. 2026.11")  # fmt: skip
         parser.add_argument("--skip-evaluation", action="store_true", help="不做分组交叉验证 / no grouped CV")

@@ -1,13 +1,13 @@
 """Train and ship the category classifier and the appeal-type classifier as
 numpy files with model cards (data, scores, threshold table)."""
 
-import datetime as dt
 import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from changan import clock
 from intel.appeal_type import HELP_CUES, LEARNED, REPORT_CUES, AppealTypeClassifier, evaluate_appeal_type
 from intel.classifier import TextClassifier, coverage_table, evaluate, recommend_threshold
 from intel.data import TEDDY, ZHEJIANG, teddy_messages, zhejiang_posts
@@ -85,7 +85,7 @@ class Command(BaseCommand):
             "labels": model.labels,
             "seed": seed,
             "version": version,
-            "trained_on": dt.date.today().isoformat(),
+            "trained_on": clock.today().isoformat(),
             "training_seconds": round(time.monotonic() - started, 1),
             "scores": scores,
             "confidence_table": {
@@ -129,7 +129,7 @@ class Command(BaseCommand):
             },
             "seed": seed,
             "version": version,
-            "trained_on": dt.date.today().isoformat(),
+            "trained_on": clock.today().isoformat(),
             "training_seconds": round(time.monotonic() - started, 1),
             "scores_grouped_5fold": scores,
             "codes_on_training_posts": {c: codes.count(c) for c in sorted(set(codes))},

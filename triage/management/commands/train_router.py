@@ -1,12 +1,12 @@
 """Train the learned department router on the 商洛 letters: the second routing
 signal next to the category × place rules (see ``intel.router``)."""
 
-import datetime as dt
 import time
 
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from changan import clock
 from intel.classifier import evaluate
 from intel.data import SHANGLUO, shangluo_letters
 from intel.router import MIN_CLASS, DepartmentRouter, cross_validate, routing_data
@@ -81,7 +81,7 @@ class Command(BaseCommand):
             "class_counts": data.counts,
             "labels": router.labels,
             "seed": seed,
-            "trained_on": dt.date.today().isoformat(),
+            "trained_on": clock.today().isoformat(),
             "training_seconds": round(time.monotonic() - started, 1),
             "scores": scores,
         }

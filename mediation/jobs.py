@@ -1,0 +1,13 @@
+"""Mediation's background job (run by ``manage.py run_worker``)."""
+
+from changan.jobs import register
+from mediation.services import sweep
+
+
+def send_mediation_reminders() -> str:
+    """Daily high-risk checks, judicial-confirmation windows, overdue obligations and steps."""
+    report = sweep()
+    return f"调解提醒 mediation reminders {report.total()}" if report.total() else ""
+
+
+register("mediation_reminders", send_mediation_reminders)
