@@ -7,6 +7,10 @@ one; ``api_key`` and ``jurisdiction_id`` may come in the query string or the
 body; ``service/{code}`` is accepted for ``services/{code}``. Extensions:
 ``page``/``page_size``, ``updated_after`` and ``extensions=true`` (the public
 notes history of each request).
+
+Reads show what the public may see (``cases.public``) unless the caller's
+key is scoped wider (``open311.models.KeyScope``): its own submissions, or
+an area's cases, then in full (never the reporter's contact details).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases import services
 from cases.models import OPEN_STATUSES, AppealType, Case, CaseKind, Category, Channel, Status
 from cases.public import PublicCase, public_cases, public_q, public_steps, public_view
-from cases.selectors import public_timeline
+from cases.selectors import PublicStep, public_timeline
 from changan import clock
 from changan.ratelimit import Limit, hit
 from open311.models import ApiKey, KeyScope, Submission
@@ -415,10 +419,7 @@ def _request_row(case: Case, request: HttpRequest) -> dict:
         "media_url": case.media_url,
     }
     if _param(request, "extensions") == "true":
-        row["notes"] = [
-            {"datetime": _w3c(step.at), "summary": step.summary, "description": step.text}
-            for step in public_timeline(case)
-        ]
+        row["notes"] = _notes(public_timeline(case))
     return row
 
 
@@ -443,11 +444,13 @@ def _public_row(view: PublicCase, case: Case, request: HttpRequest) -> dict:
         "media_url": "",
     }
     if _param(request, "extensions") == "true":
-        row["notes"] = [
-            {"datetime": _w3c(step.at), "summary": step.summary, "description": step.text}
-            for step in public_steps(case)
-        ]
+        row["notes"] = _notes(public_steps(case))
     return row
+
+
+def _notes(steps: list[PublicStep]) -> list[dict]:
+    """The extension's history: what happened and when, and the replies."""
+    return [{"datetime": _w3c(s.at), "summary": s.summary, "description": s.text} for s in steps]
 
 
 @require_GET
