@@ -7,7 +7,9 @@ A case is public only when all of these hold (FixMyStreet's model):
   ``CASE_PUBLIC_CHANNELS``): disputes are their parties' own, grid workers'
   reports and sensor alerts are internal, 110 and upper-level transfers are
   someone else's records;
-- it is not a tip about people (举报) — those are confidential, always;
+- it is not a tip about people (举报) nor of a category that never is
+  (``CASE_NEVER_PUBLIC_CATEGORIES``: 纪检监察, 政法, 矛盾纠纷 by default) —
+  those are confidential, always;
 - it has been accepted (受理) and was neither refused nor merged;
 - staff made it public, or nobody decided and ``CASE_PUBLIC_BY_DEFAULT``
   says cases are public unless marked private (a resident can mark their
@@ -22,6 +24,8 @@ public, people are not), never the description, reporter, notes or staff.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -36,11 +40,21 @@ NEVER_PUBLIC_STATUSES = (Status.RECEIVED, Status.REJECTED, Status.MERGED)
 
 
 def may_be_public(case: Case) -> bool:
-    """Whether staff may make this case public at all (its kind, channel, type)."""
+    """Whether staff may make this case public at all (its kind, channel,
+    type and category)."""
     return (
         case.kind in settings.CASE_PUBLIC_KINDS
         and case.channel in settings.CASE_PUBLIC_CHANNELS
         and case.appeal_type != AppealType.REPORT
+        and not (case.category_id or "").startswith(tuple(settings.CASE_NEVER_PUBLIC_CATEGORIES))
+    )
+
+
+def _never_public_categories() -> Q:
+    return functools.reduce(
+        operator.or_,
+        (Q(category__code__startswith=prefix) for prefix in settings.CASE_NEVER_PUBLIC_CATEGORIES),
+        Q(pk__in=[]),
     )
 
 
@@ -54,6 +68,7 @@ def public_q() -> Q:
         & Q(kind__in=settings.CASE_PUBLIC_KINDS, channel__in=settings.CASE_PUBLIC_CHANNELS)
         & ~Q(appeal_type=AppealType.REPORT)
         & ~Q(status__in=NEVER_PUBLIC_STATUSES)
+        & ~_never_public_categories()
     )
 
 

@@ -254,8 +254,12 @@ def photo(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
     return photo_response(case, attachment_id, thumb=request.GET.get("thumb") == "1")
 
 
-def photo_response(case: Case, attachment_id: int, *, thumb: bool) -> HttpResponse:
-    attachment = case.attachments.filter(pk=attachment_id).first()
+def photo_response(case: Case, attachment_id: int, *, thumb: bool, source: str = "") -> HttpResponse:
+    """A photo of ``case``; with ``source``, only one of that origin (the
+    reporter's tracking link serves the reporter's own photos, never the
+    grid worker's or a mediator's visit photos)."""
+    attachments = case.attachments.filter(source=source) if source else case.attachments.all()
+    attachment = attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404("没有这张照片 / no such photo")
     field = attachment.thumbnail if thumb else attachment.image

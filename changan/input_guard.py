@@ -119,8 +119,10 @@ def reshows_refused_input(view):
 
 
 def _reshown_by_its_form(request: HttpRequest, problem: Problem) -> bool:
-    if problem.reason != "characters" or problem.field in ("path", "query", "?") or request.method != "POST":
+    if problem.reason != "characters" or problem.field in ("path", "?") or request.method != "POST":
         return False
+    if _query_problem(request.META.get("QUERY_STRING", "")) is not None:
+        return False  # only the form's own fields are cleaned; the URL is refused
     try:
         match = resolve(request.path_info)
     except Resolver404:

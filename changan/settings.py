@@ -324,6 +324,9 @@ CASE_REOPEN_WITHIN_DAYS = env.int("CASE_REOPEN_WITHIN_DAYS", default=30)
 CASE_PUBLIC_KINDS = env.list("CASE_PUBLIC_KINDS", default=["appeal"])
 CASE_PUBLIC_CHANNELS = env.list("CASE_PUBLIC_CHANNELS", default=["qr", "hotline", "web", "api"])
 CASE_PUBLIC_BY_DEFAULT = env.bool("CASE_PUBLIC_BY_DEFAULT", default=True)
+# Categories (code prefixes) never public, whatever the kind: 纪检监察 (about
+# named officials), 政法 (crimes, courts, police), 矛盾纠纷 (disputes filed as appeals).
+CASE_NEVER_PUBLIC_CATEGORIES = env.list("CASE_NEVER_PUBLIC_CATEGORIES", default=["05", "13", "9004"])
 
 # Notifications: every message lands in the in-app inbox; these channels also
 # deliver it (to the user's work phone / email), through these backends.

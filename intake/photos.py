@@ -93,6 +93,10 @@ def _decode(data: bytes, name: str) -> Photo:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)  # the header only
+            if image.format in ("JPEG", "MPO"):
+                # The budget is for what will be decoded: a 48 MP phone JPEG
+                # decodes at 1/2 scale (12 MP), so it passes.
+                image.draft(None, (MAX_SIDE, MAX_SIDE))
             _check_budget(image, name=name, file_bytes=len(data))
             image.verify()  # the file's structure (PNG checksums …), still without decoding
             image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)

@@ -20,8 +20,7 @@ from cases import services as case_services
 from cases.actions import perform
 from cases.contact import mask_phone, normalise_phone, phone_digest
 from cases.models import Category, Satisfaction
-from cases.public import public_text
-from cases.selectors import public_timeline
+from cases.public import public_steps, public_text
 from cases.tracking import case_from_tracking, tracking_code
 from cases.views import photo_response
 from changan import clock, crypto, params
@@ -134,8 +133,8 @@ def report(request: HttpRequest) -> HttpResponse:
         form["consent"] = request.POST.get("consent") == "on"
         form["private"] = request.POST.get("private") == "on"
         op = request.POST.get("op", "submit")
-        if not FORM_KEY_RE.match(form["key"]):  # a tampered or truncated form
-            form["key"] = _issue_key(request)
+        if not FORM_KEY_RE.match(form["key"]) or _someone_elses(request, form["key"]):
+            form["key"] = _issue_key(request)  # tampered, truncated, or another browser's
             errors["key"] = [str(services.FORM_EXPIRED)]
         _remember_key(request, form["key"])
         services.drop_staged_photos(key=form["key"], ids=params.ids(request.POST.getlist("drop")))
@@ -214,6 +213,11 @@ def _remember_key(request: HttpRequest, key: str) -> None:
         request.session[FORM_KEYS] = [*keys[-(KEPT_FORM_KEYS - 1) :], key]
     if request.session.session_key is None:
         request.session.save()
+
+
+def _someone_elses(request: HttpRequest, key: str) -> bool:
+    """A key this session never used that another one has photos kept under."""
+    return key not in request.session.get(FORM_KEYS, []) and StagedPhoto.objects.filter(key=key).exists()
 
 
 def _session_digest(request: HttpRequest) -> str:
@@ -352,7 +356,7 @@ def track_photo(request: HttpRequest, code: str, attachment_id: int) -> HttpResp
     case = case_from_tracking(code)
     if case is None:
         raise Http404("查询码无效 / unknown tracking code")
-    return photo_response(case, attachment_id, thumb=request.GET.get("thumb") == "1")
+    return photo_response(case, attachment_id, thumb=request.GET.get("thumb") == "1", source="reporter")
 
 
 @require_http_methods(["GET", "POST"])
@@ -403,7 +407,7 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "case": case,
         "code": code,
-        "steps": public_timeline(case),
+        "steps": public_steps(case),
         "photos": list(case.attachments.filter(source="reporter")),
         "allowed": allowed,
         "errors": errors,

@@ -92,7 +92,8 @@ def record_failure(*, job: Job, error: str) -> None:
 
 def backoff(failures: int) -> dt.timedelta:
     """``WORKER_BACKOFF`` after the first failure, doubling, capped at ``WORKER_BACKOFF_MAX``."""
-    return min(settings.WORKER_BACKOFF * 2 ** (failures - 1), settings.WORKER_BACKOFF_MAX)
+    # The exponent is capped too: 2**41 minutes no longer fits a timedelta.
+    return min(settings.WORKER_BACKOFF * 2 ** min(failures - 1, 30), settings.WORKER_BACKOFF_MAX)
 
 
 def alert(health: JobHealth) -> None:

@@ -160,3 +160,9 @@ def test_a_form_too_large_for_memory_is_refused_in_the_readers_language(client, 
     assert response.status_code == 413
     assert "提交的内容太大" in response.content.decode()
     assert Case.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_a_form_post_with_nul_in_its_url_is_refused_not_reshown(client, token):
+    response = client.post("/report/?village=%00", {"text": "楼道里堆满杂物", "consent": "on"})
+    assert response.status_code == 400 and 'id="report-form"' not in response.content.decode()

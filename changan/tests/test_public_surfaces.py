@@ -37,7 +37,7 @@ INTERNAL = "内部备注仅限工作人员"
 ADDRESS = "淇滨大道某某小区3号楼2单元501室"
 SECRETS = [PHONE, ID_NUMBER, PLATE, EMAIL, REPORTER, STAFF_NAME, INTERNAL, ADDRESS]
 TEXT = f"{{marker}}：我叫{REPORTER}，电话{PHONE}，身份证{ID_NUMBER}，车牌{PLATE}，邮箱{EMAIL}，住{ADDRESS}"
-NEVER_PUBLIC = ["纠纷标记甲", "网格内部标记乙", "举报标记丙", "隐患标记丁", "不公开标记戊"]
+NEVER_PUBLIC = ["纠纷标记甲", "网格内部标记乙", "举报标记丙", "隐患标记丁", "不公开标记戊", "纪检标记己"]
 
 
 @pytest.fixture
@@ -73,16 +73,19 @@ def seeded(db, user_named):
         "tip": staff(NEVER_PUBLIC[2], dispatcher, channel=Channel.HOTLINE, appeal_type=AppealType.REPORT),
         "hazard": staff(NEVER_PUBLIC[3], dispatcher, channel=Channel.HOTLINE, kind=CaseKind.HAZARD),
         "private": resident(NEVER_PUBLIC[4], "pri-1", family="01", private=True),
+        "officials": resident(NEVER_PUBLIC[5], "off-1", family="05"),  # 纪检监察: never public
     }
     unit = OrgUnit.objects.get(name="淇滨区住房和城乡建设局")
     for name, case in cases.items():
-        if name in ("public", "tip", "hazard", "private"):
+        if name in ("public", "tip", "hazard", "private", "officials"):
             case = services.accept(case=case, by=dispatcher, note=INTERNAL)
             services.dispatch(case=case, by=dispatcher, unit=unit, note=INTERNAL)
     services.supervise(case=public, by=dispatcher, note=INTERNAL)
     cases = {name: Case.objects.get(pk=c.pk) for name, c in cases.items()}
     # Tracking codes carry a time stamp: make each once, as its receipt did.
-    codes = {tracking_code(cases[name]): cases[name] for name in ("public", "dispute", "private")}
+    codes = {
+        tracking_code(cases[name]): cases[name] for name in ("public", "dispute", "private", "officials")
+    }
     return cases, (lon, lat), codes
 
 
@@ -185,7 +188,7 @@ def test_the_public_sees_the_public_case_masked_and_coarsened(client, seeded):
     assert row["address"] == cases["public"].area.name and row["media_url"] == ""
     assert [n["summary"] for n in row["notes"]][:2] == ["已登记 received", "已受理 accepted"]
     # Closed-door cases are not found by number either, in either format.
-    for name in ("dispute", "grid_event", "tip", "hazard", "private"):
+    for name in ("dispute", "grid_event", "tip", "hazard", "private", "officials"):
         number = cases[name].number
         assert client.get(f"/open311/v2/requests/{number}.json").status_code == 404
         assert client.get(f"/open311/v2/tokens/{number}.xml").status_code == 404

@@ -46,3 +46,10 @@ def test_a_big_real_photo_is_not_taken_for_a_bomb():
 def test_a_small_flat_image_is_not_taken_for_a_bomb():
     photo = read(png_claiming(1200, 900, "RGB"), "flat.png")  # ratio ~ 1000, but only 3 MB decoded
     assert (photo.width, photo.height) == (1200, 900)
+
+
+def test_a_48_megapixel_phone_jpeg_is_decoded_at_a_reduced_scale_and_kept():
+    out = io.BytesIO()
+    Image.new("RGB", (8000, 6000), (120, 130, 140)).save(out, format="JPEG", quality=80)
+    photo = read(out.getvalue(), "48mp.jpg")  # 48 MP declared, above MAX_PIXELS; decoded at 1/2
+    assert (photo.width, photo.height) == (photos.MAX_SIDE, photos.MAX_SIDE * 3 // 4)

@@ -91,3 +91,10 @@ def test_a_success_ends_the_streak_and_a_new_streak_alerts_again(flaky, run_work
         run_worker_once(at)
         at = JobHealth.objects.get(name="flaky").next_due_at
     assert Notification.objects.filter(kind="job_failing", recipient__username="admin").count() == 2
+
+
+def test_the_back_off_stays_capped_however_long_a_job_fails(settings):
+    from worker.services import backoff
+
+    assert backoff(1) == settings.WORKER_BACKOFF
+    assert backoff(100) == backoff(10_000) == settings.WORKER_BACKOFF_MAX  # no OverflowError
