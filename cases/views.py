@@ -20,7 +20,7 @@ from rest_framework.exceptions import ValidationError as InputError
 from shapely.geometry import mapping
 
 from accounts.scope import scope_of
-from cases import services
+from cases import public, services
 from cases.actions import ACTION_INPUTS, CaseFilter, perform, serializer_context
 from cases.models import AppealType, Case, Category, Channel, Status, Urgency
 from cases.selectors import (
@@ -332,6 +332,9 @@ def _render_case(request, case, *, failed=None, errors=None, data=None, status=2
         "map_tile_url": settings.MAP_TILE_URL,
         "photos": list(case.attachments.all()),
         "case": case,
+        # What the public sees of it, so staff decide 公开设置 knowing the effect.
+        "public": public.is_public(case),
+        "may_be_public": public.may_be_public(case),
         "events": timeline(case),
         "forms": forms,
         "units": case.units.select_related("unit"),

@@ -217,6 +217,7 @@ def test_staff_decide_publicity_and_the_log_says_who(seeded, user_named, client_
     dispatcher = user_named("dispatcher_410611")
     case = cases["public"]
     page = client_for("dispatcher_410611")
+    assert "公众可见" in page.get(f"/cases/{case.pk}/").content.decode()
     response = page.post(
         f"/api/v1/cases/{case.pk}/set-publicity/", {"publicity": "private", "note": "有隐私"}
     )
@@ -224,6 +225,7 @@ def test_staff_decide_publicity_and_the_log_says_who(seeded, user_named, client_
     event = case.events.order_by("-seq").first()
     assert (event.action, event.actor, event.data["publicity"]) == ("set_publicity", dispatcher, "private")
     assert not public_cases().filter(pk=case.pk).exists()
+    assert "公众不可见" in page.get(f"/cases/{case.pk}/").content.decode()
     # Kinds that may never be public cannot be published at all.
     refused = page.post(f"/api/v1/cases/{cases['dispute'].pk}/set-publicity/", {"publicity": "public"})
     assert refused.status_code in (403, 409)
