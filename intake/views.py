@@ -63,13 +63,15 @@ VERIFIED_KEY, VERIFIED_SECONDS = "verified_phones", 30 * 60
 
 
 def _remember_verified(request: HttpRequest, digest: str) -> None:
-    verified = {d: t for d, t in request.session.get(VERIFIED_KEY, {}).items() if t > clock.now().timestamp()}
-    verified[digest] = clock.now().timestamp() + VERIFIED_SECONDS
+    now = clock.now().timestamp()
+    verified = {d: t for d, t in request.session.get(VERIFIED_KEY, {}).items() if t > now}
+    verified[digest] = now + VERIFIED_SECONDS
     request.session[VERIFIED_KEY] = verified
 
 
 def _verified_digests(request: HttpRequest) -> set[str]:
-    return {d for d, t in request.session.get(VERIFIED_KEY, {}).items() if t > clock.now().timestamp()}
+    now = clock.now().timestamp()
+    return {d for d, t in request.session.get(VERIFIED_KEY, {}).items() if t > now}
 
 
 def _is_verified(request: HttpRequest, phone: str) -> bool:

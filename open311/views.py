@@ -32,7 +32,7 @@ from cases import services
 from cases.models import OPEN_STATUSES, AppealType, Case, CaseKind, Category, Channel, Status
 from cases.public import PublicCase, public_cases, public_q, public_steps, public_view
 from cases.selectors import PublicStep, public_timeline
-from changan import clock
+from changan import clock, params
 from changan.ratelimit import Limit, hit
 from open311.models import ApiKey, KeyScope, Submission
 from regions import codes
@@ -230,17 +230,13 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
 def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _create(request, fmt)
-    key = _reader(request)
+    key = _api_key(request)
     rows = [_request_row(c, request) for c in _filtered(request, key)]
     return _render(fmt, "service_requests", "request", rows)
 
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
-    key = ApiKey.active(_param(request, "api_key"))
-    if key is None:
-        raise Open311Error(403, "a valid api_key is required")
-    if (wait := hit(REQUESTS_PER_KEY, str(key.pk))) is not None:
-        raise Open311Error(429, f"too many requests for this api_key: retry in {wait} s")
+    key = _api_key(request, required=True)
     code = _param(request, "service_code")
     category = _services().filter(code=code).first() if code else None
     if category is None:
@@ -292,15 +288,16 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     return _render(fmt, "service_requests", "request", [row], status=201)
 
 
-def _reader(request: HttpRequest) -> ApiKey | None:
-    """The key a read is made with: none (the public view) or a valid one;
-    a wrong key is refused rather than quietly read as none."""
+def _api_key(request: HttpRequest, *, required: bool = False) -> ApiKey | None:
+    """The caller's key, counted against its rate limit. A read may come
+    without one (the public view), a POST may not; a wrong key is refused
+    rather than quietly read as none."""
     given = _param(request, "api_key")
-    if not given:
+    if not given and not required:
         return None
     key = ApiKey.active(given)
     if key is None:
-        raise Open311Error(403, "api_key is not valid")
+        raise Open311Error(403, "a valid api_key is required" if required else "api_key is not valid")
     if (wait := hit(REQUESTS_PER_KEY, str(key.pk))) is not None:
         raise Open311Error(429, f"too many requests for this api_key: retry in {wait} s")
     return key
@@ -362,10 +359,6 @@ def _filtered(request: HttpRequest, key: ApiKey | None):
     return qs.order_by("-received_at", "-id")[(page - 1) * size : page * size]
 
 
-# Dates outside these years are typing errors or probes, not questions.
-YEARS = (2000, 2100)
-
-
 def _date(request: HttpRequest, name: str) -> dt.datetime | None:
     value = _param(request, name)
     if not value:
@@ -374,18 +367,16 @@ def _date(request: HttpRequest, name: str) -> dt.datetime | None:
         parsed = dt.datetime.fromisoformat(value.replace(" ", "+") if "T" in value else value)
     except ValueError:
         raise Open311Error(400, f"{name} must be a W3C date, e.g. 2026-11-01T00:00:00+08:00") from None
-    if not YEARS[0] <= parsed.year <= YEARS[1]:
-        raise Open311Error(400, f"{name} must be between the years {YEARS[0]} and {YEARS[1]}")
+    if not params.MIN_DATE <= parsed.date() <= params.MAX_DATE:  # the platform's one date bound
+        raise Open311Error(400, f"{name} must lie between {params.MIN_DATE} and {params.MAX_DATE}")
     return parsed if parsed.tzinfo else timezone.make_aware(parsed)
 
 
 def _int(request: HttpRequest, name: str, default: int, *, most: int) -> int:
-    value = _param(request, name)
-    if not value:
-        return default
-    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= most:
-        raise Open311Error(400, f"{name} must be an integer from 1 to {most}")
-    return int(value)
+    try:
+        return params.int_param(_param(request, name), name=name, default=default, low=1, high=most)
+    except params.BadParameter:
+        raise Open311Error(400, f"{name} must be an integer from 1 to {most}") from None
 
 
 STATUS_NOTES = {
@@ -456,7 +447,7 @@ def _notes(steps: list[PublicStep]) -> list[dict]:
 @require_GET
 @endpoint
 def request_detail(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
-    case = _requests(_reader(request)).filter(number=number).first()
+    case = _requests(_api_key(request)).filter(number=number).first()
     if case is None:
         raise Open311Error(404, f"service_request_id {number!r} not found")
     return _render(fmt, "service_requests", "request", [_request_row(case, request)])
@@ -465,6 +456,6 @@ def request_detail(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
 @require_GET
 @endpoint
 def token(request: HttpRequest, token_id: str, fmt: str) -> HttpResponse:
-    if not _requests(_reader(request)).filter(number=token_id).exists():
+    if not _requests(_api_key(request)).filter(number=token_id).exists():
         raise Open311Error(404, f"token {token_id!r} not found")
     return _render(fmt, "service_requests", "request", [{"service_request_id": token_id, "token": token_id}])
