@@ -26,7 +26,7 @@ demo: install vendor  ## install, migrate, load the demo city and serve it
 serve: ## serve without reloading the demo
 	$(PY) manage.py runserver $(HOST):$(PORT) --insecure --noreload
 
-worker: ## the background worker: case timers and notifications
+worker: ## the background jobs (timers, deliveries, sweeps, early warning), each in its own thread
 	$(PY) manage.py run_worker
 
 $(VENV)/.installed: pyproject.toml

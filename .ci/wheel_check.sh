@@ -92,7 +92,7 @@ export PATH="$WORK/venv/bin:$PATH"
 mkdir -p "$WORK/run" "$WORK/var"
 cd "$WORK/run"
 unset PYTHONPATH DEBUG REDIS_URL STATIC_ROOT MEDIA_ROOT CONN_MAX_AGE VIRTUAL_ENV
-export DJANGO_SETTINGS_MODULE=changan.settings
+export DJANGO_SETTINGS_MODULE=changan_site.settings
 export CHANGAN_HTTPS=true
 export ALLOWED_HOSTS=127.0.0.1,localhost
 export SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
@@ -151,7 +151,7 @@ EOF
 PORT="$(python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 if [ -x "$WORK/venv/bin/gunicorn" ]; then
     step "serving it with gunicorn on 127.0.0.1:$PORT"
-    gunicorn changan.wsgi -b "127.0.0.1:$PORT" --workers 2 --access-logfile - >"$WORK/server.log" 2>&1 &
+    gunicorn changan_site.wsgi -b "127.0.0.1:$PORT" --workers 2 --access-logfile - >"$WORK/server.log" 2>&1 &
 else
     step "serving it with runserver on 127.0.0.1:$PORT (no WSGI server among the dependencies)"
     django-admin runserver "127.0.0.1:$PORT" --noreload >"$WORK/server.log" 2>&1 &

@@ -8,20 +8,20 @@ selectors as the rest of the application.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.exceptions import NotRegistered
 from django.core.exceptions import PermissionDenied
 
 from accounts.scope import scope_of
-from accounts.selectors import users_for
-from orgs.selectors import org_units_for
-from regions.selectors import areas_for, grids_for
 
 
-def scoped_queryset_for(model, user):
-    from accounts.models import User
-    from orgs.models import OrgUnit
-    from regions.models import Area, Grid
-
-    selector = {Area: areas_for, Grid: grids_for, OrgUnit: org_units_for, User: users_for}.get(model)
+def scoped_queryset_for(admin_site: admin.AdminSite, model, user):
+    """What ``user`` may see of ``model``: the selector of the model's own
+    scoped admin, so each app that registers an admin says it once."""
+    try:
+        model_admin = admin_site.get_model_admin(model)
+    except NotRegistered:
+        return None
+    selector = getattr(type(model_admin), "selector", None)
     return selector(user) if selector else None
 
 
@@ -56,19 +56,19 @@ class ScopedAdmin(admin.ModelAdmin):
             if not (field.many_to_one and field.editable) or field.name in fixed:
                 continue
             value = getattr(obj, field.attname)
-            scoped = scoped_queryset_for(field.related_model, request.user)
+            scoped = scoped_queryset_for(self.admin_site, field.related_model, request.user)
             if value is not None and scoped is not None and not scoped.filter(pk=value).exists():
                 fixed.append(field.name)
         return fixed
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        scoped = scoped_queryset_for(db_field.related_model, request.user)
+        scoped = scoped_queryset_for(self.admin_site, db_field.related_model, request.user)
         if scoped is not None:
             kwargs["queryset"] = scoped.filter(**(db_field.get_limit_choices_to() or {}))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        scoped = scoped_queryset_for(db_field.related_model, request.user)
+        scoped = scoped_queryset_for(self.admin_site, db_field.related_model, request.user)
         if scoped is not None:
             kwargs["queryset"] = scoped
         return super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -1,4 +1,5 @@
-"""Accounts' background job (run by ``manage.py run_worker``)."""
+"""Accounts' background job (``manage.py run_job clear_sessions``, or
+``run_worker`` with the others)."""
 
 import datetime as dt
 from importlib import import_module

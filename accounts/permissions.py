@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.backends import ModelBackend
 
 from accounts.models import RoleCode
+from accounts.scope import scope_of
 
 _BASE_MODELS = ("regions.area", "regions.grid", "orgs.orgunit")
 
@@ -57,8 +58,6 @@ class RoleBackend(ModelBackend):
             perms |= ROLE_PERMISSIONS.get(code, frozenset())
         # Taxonomy, time limits and the calendar are the city's: only an
         # administrator whose scope is the whole city (or more) edits them.
-        from accounts.scope import scope_of
-
         scope = scope_of(user_obj)
         if not (scope.is_global or (scope.area_prefix is not None and len(scope.area_prefix) <= 4)):
             perms -= CITY_CONFIG_PERMISSIONS

@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from regions import codes
-
 
 @dataclass(frozen=True)
 class DataScope:
@@ -70,9 +68,5 @@ def _compute_scope(user) -> DataScope:
     area = user.scope_area or (user.org_unit.area if user.org_unit_id else None)
     if area is None:
         return NOTHING
-    unit_ids: frozenset[int] = frozenset()
-    if user.org_unit_id:
-        from orgs.selectors import org_unit_subtree_ids
-
-        unit_ids = org_unit_subtree_ids(user.org_unit_id)
-    return DataScope(area_prefix=codes.prefix_of(area.code, area.level), org_unit_ids=unit_ids)
+    unit_ids = user.org_unit.subtree_ids() if user.org_unit_id else frozenset()
+    return DataScope(area_prefix=area.prefix, org_unit_ids=unit_ids)

@@ -35,6 +35,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/changan_dashboard_bench"
 from bench.docs import write_section  # noqa: E402
 from bench.intake import prepare_database, setup_django  # noqa: E402
 from changan import clock  # noqa: E402
+from changan.keyset import page_of  # noqa: E402
 
 CASE_COLUMNS = (
     "number", "kind", "channel", "appeal_type", "category_id", "title", "description", "search_text",
@@ -216,7 +217,6 @@ def main(argv: list[str] | None = None) -> dict:
 
     from accounts.models import User
     from cases.selectors import filter_cases, queue_counts
-    from changan.keyset import page_of
     from figures import naive, selectors
     from figures.selectors import dashboard
     from figures.services import rebuild

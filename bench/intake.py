@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/changan_bench"
 
+from bench.docs import write_section  # noqa: E402
 from changan import clock  # noqa: E402
 
 
@@ -49,7 +50,7 @@ def prepare_database(url: str) -> None:
 
 def setup_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "changan.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "changan_site.settings")
     import django
 
     django.setup()
@@ -235,8 +236,6 @@ def main(argv: list[str] | None = None) -> dict:
     text = report_text(r)
     print(text)
     if args.write_docs:
-        from bench.docs import write_section
-
         write_section("intake", text)
         print("\nwritten to docs/benchmarks.md")
     return r

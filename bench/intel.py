@@ -32,17 +32,20 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/changan_intel_bench"
 SHARED = ROOT.parent / "shared" / "data"
 
+from bench.dashboard import load, pct  # noqa: E402
 from bench.docs import write_section  # noqa: E402
+from bench.intake import prepare_database, setup_django  # noqa: E402
 from changan import clock  # noqa: E402
+from intel import duplicates  # noqa: E402
+from intel.classifier import TextClassifier, baseline, evaluate  # noqa: E402
+from intel.data import teddy_hot_messages, teddy_messages  # noqa: E402
+from intel.hot import Item, hot_issues  # noqa: E402
 
 PASSES = 5  # inference passes over 附件3; the median is reported
 
 
 def classifier_figures(folds: int, sample: int | None) -> dict:
     import numpy as np
-
-    from intel.classifier import TextClassifier, baseline, evaluate
-    from intel.data import teddy_hot_messages, teddy_messages
 
     texts, labels = teddy_messages(SHARED)
     if sample:
@@ -73,13 +76,9 @@ def classifier_figures(folds: int, sample: int | None) -> dict:
 
 
 def duplicate_figures(n: int, url: str, lookups: int) -> dict:
-    from bench.dashboard import load, pct
-    from bench.intake import prepare_database, setup_django
-
     prepare_database(url)
     setup_django(url)
     from cases.models import Case, Status
-    from changan import clock
     from triage.selectors import duplicates_of
 
     started = time.perf_counter()
@@ -121,8 +120,6 @@ def fill_fingerprints() -> None:
     fingerprint each once and write them all in one joined UPDATE."""
     from django.db import connection
 
-    from intel import duplicates
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT DISTINCT title, description FROM cases_case")
         pairs = cursor.fetchall()
@@ -143,7 +140,6 @@ def township_month(case) -> list:
     """The lookup one would write first: every report of the township's last
     30 days, texts scored one by one."""
     from cases.models import Case
-    from intel import duplicates
 
     rows = list(
         Case.objects.filter(
@@ -158,9 +154,6 @@ def township_month(case) -> list:
 
 
 def hot_figures() -> dict:
-    from intel.data import teddy_hot_messages
-    from intel.hot import Item, hot_issues
-
     messages = teddy_hot_messages(SHARED)
     items = [Item(m.id, m.title, m.detail, m.at, m.user, m.likes) for m in messages]
     started = time.perf_counter()
@@ -245,7 +238,7 @@ def main(argv: list[str] | None = None) -> str:
         parser.error("the duplicate lookup is measured on PostgreSQL")
     d = None if "duplicates" in args.skip else duplicate_figures(args.cases, args.database_url, args.lookups)
     if d is None:
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "changan.settings")
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "changan_site.settings")
     c = None if "classifier" in args.skip else classifier_figures(args.folds, args.sample)
     h = None if "hot" in args.skip else hot_figures()
     text = report(c, d, h, args.folds)

@@ -31,14 +31,13 @@ class LiveServer:
         ).stdout
 
 
-@contextmanager
-def live_server(var: Path, *, cases: int = 200) -> Iterator[LiveServer]:
+def server_env(var: Path) -> dict:
     # Its own in-process cache: a shared Redis (REDIS_URL in CI) would carry
     # rate-limit counters from one run to the next.
-    env = {
+    return {
         **{k: v for k, v in os.environ.items() if k != "REDIS_URL"},
         # Production settings, shifted in time as the tests are (CHANGAN_CLOCK_SHIFT_DAYS).
-        "DJANGO_SETTINGS_MODULE": "changan.live_server_settings",
+        "DJANGO_SETTINGS_MODULE": "changan_site.live_server_settings",
         "CHANGAN_VAR_DIR": str(var),
         "DATABASE_URL": f"sqlite:///{var / 'changan.sqlite3'}",
         "DEBUG": "false",
@@ -48,10 +47,44 @@ def live_server(var: Path, *, cases: int = 200) -> Iterator[LiveServer]:
         # The demo's early-warning days with fewer scan replicates (p ≥ 1/200, enough for 0.01).
         "EARLY_WARNING_SCAN_REPLICATES": "199",
     }
+
+
+def setup_commands(cases: int) -> list[list[str]]:
+    return [
+        ["migrate", "--no-input", "-v0"],
+        ["load_demo", "--no-progress", "--cases", str(cases)],
+        ["collectstatic", "--no-input", "-v0"],
+    ]
+
+
+class Preparation:
+    """The server's database and static files, made in a background process:
+    a test session starts it early and the browser tests wait for it, so the
+    demo city loads while the other tests run on the other core."""
+
+    def __init__(self, var: Path, *, cases: int = 200):
+        self.var = var
+        self.log = var / "prepare.log"
+        with self.log.open("w") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, str(Path(__file__).resolve()), "prepare", str(var), str(cases)],
+                env=server_env(var), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+
+    def wait(self) -> None:
+        if self.proc.wait() != 0:
+            raise RuntimeError(f"preparing the server failed:\n{self.log.read_text()[-4000:]}")
+
+
+@contextmanager
+def live_server(var: Path, *, cases: int = 200, prepared: Preparation | None = None) -> Iterator[LiveServer]:
+    env = server_env(var)
     server = LiveServer(url="", env=env, var=var)
-    server.manage("migrate", "--no-input", "-v0")
-    server.manage("load_demo", "--no-progress", "--cases", str(cases))
-    server.manage("collectstatic", "--no-input", "-v0")
+    if prepared is None:
+        for command in setup_commands(cases):
+            server.manage(*command)
+    else:
+        prepared.wait()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -74,3 +107,9 @@ def live_server(var: Path, *, cases: int = 200) -> Iterator[LiveServer]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+if __name__ == "__main__":  # python bench/liveserver.py prepare VAR CASES (what Preparation runs)
+    _, _, var_dir, count = sys.argv
+    for command in setup_commands(int(count)):
+        subprocess.run([sys.executable, str(ROOT / "manage.py"), *command], cwd=ROOT, check=True)

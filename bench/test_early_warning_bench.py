@@ -2,23 +2,16 @@
 part, and the evaluation with every metric and every method tuned to the
 same false-alarm rate (few series; no timing is asserted)."""
 
-import importlib.util
-import sys
-from pathlib import Path
+import numpy as np
 
-
-def _bench():
-    spec = importlib.util.spec_from_file_location("bench_ew", Path(__file__).with_name("early_warning.py"))
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = bench  # (its dataclasses look their module up)
-    spec.loader.exec_module(bench)
-    return bench
+from bench import early_warning
+from bench.ew_evaluate import METRICS
+from bench.ew_methods import DEFAULT_STACK, Runner, threshold_at
 
 
 def test_the_early_warning_benchmark_runs(capsys, tmp_path):
-    bench = _bench()
     png = tmp_path / "amoc.png"
-    result = bench.main(["--quick", "--far", "0.005", "--amoc", str(png)])
+    result = early_warning.main(["--quick", "--far", "0.005", "--amoc", str(png)])
 
     # Every temporal detector is timed as the nightly run calls it; the fast five also over two years.
     assert {
@@ -34,9 +27,9 @@ def test_the_early_warning_benchmark_runs(capsys, tmp_path):
 
     for family in ("spike", "ramp", "step", "spatial"):
         rows = result["table"][family]
-        assert {"EARS C1", "EARS C2", "EARS C3", bench.DEFAULT_STACK} <= set(rows)
+        assert {"EARS C1", "EARS C2", "EARS C3", DEFAULT_STACK} <= set(rows)
         for row in rows.values():
-            assert set(row) == set(bench.METRICS)
+            assert set(row) == set(METRICS)
     assert "permutation scan" in result["table"]["spatial"]
 
     e = result["evaluation"]
@@ -49,11 +42,8 @@ def test_the_early_warning_benchmark_runs(capsys, tmp_path):
 
 
 def test_tuning_meets_the_rate_despite_ties():
-    import numpy as np
-
-    bench = _bench()
     scores = np.repeat([0.0, 1.0, 2.0], [900, 80, 20]).reshape(10, 100)
-    c, share = bench.threshold_at(scores, 0.05)
-    runner = bench.Runner(0)
+    c, share = threshold_at(scores, 0.05)
+    runner = Runner(0)
     alarms = (scores > c) | ((scores == c) & (runner._uniform(scores.shape) < share))
     assert abs(alarms.mean() - 0.05) < 0.02

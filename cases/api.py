@@ -6,18 +6,17 @@ from __future__ import annotations
 
 from django.db.models import prefetch_related_objects
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from cases import services
+from cases import hooks, services
 from cases.actions import ACTION_INPUTS, CaseFilter, CategoryCode, perform
 from cases.models import AppealType, Case, CaseEvent, CaseKind, Channel, Status, Urgency
 from cases.selectors import QUEUES, cases_for, filter_cases, queue_counts
-from triage.selectors import triage_for
 
 
 class CaseEventSerializer(serializers.ModelSerializer):
@@ -49,52 +48,24 @@ class CaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TriageSerializer(serializers.Serializer):
-    """智能研判: what the models suggested when the case arrived."""
-
-    model_version = serializers.CharField()
-    categories = serializers.ListField(
-        child=serializers.DictField(), help_text="[{code, name, confidence}] top 3"
-    )
-    confidence = serializers.FloatField()
-    needs_human = serializers.BooleanField()
-    prefilled = serializers.ListField(child=serializers.CharField())
-    appeal_type = serializers.CharField()
-    appeal_type_confidence = serializers.FloatField()
-    unit = serializers.IntegerField(source="unit_id", allow_null=True)
-    unit_name = serializers.CharField(source="unit.name", default=None)
-    route = serializers.CharField()
-    sectors = serializers.ListField(child=serializers.DictField(), help_text="[{sector, confidence}]")
-    duplicates = serializers.ListField(
-        child=serializers.DictField(), help_text="[{case, number, score, metres}]"
-    )
-
-
 class CaseDetailSerializer(CaseSerializer):
     allowed_actions = serializers.SerializerMethodField()
     events = CaseEventSerializer(many=True, read_only=True)
-    triage = serializers.SerializerMethodField()
 
     class Meta(CaseSerializer.Meta):
-        fields = (*CaseSerializer.Meta.fields, "allowed_actions", "triage", "events")
+        fields = (*CaseSerializer.Meta.fields, "allowed_actions", "events")
         read_only_fields = fields
+
+    def get_fields(self) -> dict:
+        # The apps above the core add theirs (triage's suggestions) before the events.
+        fields = super().get_fields()
+        events = fields.pop("events")
+        fields.update(hooks.case_detail_fields())
+        fields["events"] = events
+        return fields
 
     def get_allowed_actions(self, case: Case) -> list[str]:
         return services.allowed_actions(case, self.context["request"].user)
-
-    @extend_schema_field(TriageSerializer(allow_null=True))
-    def get_triage(self, case: Case) -> dict | None:
-        found = triage_for(self.context["request"].user, case)
-        if found is None:
-            return None
-        data = TriageSerializer(found.triage).data
-        data["duplicates"] = [d for _, d in found.duplicates]  # only the ones this user may see
-        # Where it should go now, by its category as it stands (what the page offers).
-        unit = found.route.unit
-        data.update(
-            unit=unit.pk if unit else None, unit_name=unit.name if unit else None, route=found.route.reason
-        )
-        return data
 
 
 class NewCaseSerializer(serializers.Serializer):

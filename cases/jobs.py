@@ -1,4 +1,5 @@
-"""The case core's background job (run by ``manage.py run_worker``)."""
+"""The case core's background job (``manage.py run_job case_timers``, or
+``run_worker`` with the others)."""
 
 from cases.services import sweep_timers
 from changan.jobs import register

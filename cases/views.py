@@ -20,9 +20,9 @@ from rest_framework.exceptions import ValidationError as InputError
 from shapely.geometry import mapping
 
 from accounts.scope import scope_of
-from cases import public, services
+from cases import hooks, public, services
 from cases.actions import ACTION_INPUTS, CaseFilter, perform, serializer_context
-from cases.models import AppealType, Case, Category, Channel, Status, Urgency
+from cases.models import Case, Category, Channel, Status, Urgency
 from cases.selectors import (
     QUEUES,
     case_for,
@@ -42,7 +42,6 @@ from orgs.selectors import handling_units_for
 from regions.codes import Level, level_of, prefix_of
 from regions.models import Area, Grid
 from regions.selectors import area_in_scope
-from triage.selectors import triage_for
 
 PAGE_SIZE = 50
 BULK_ACTIONS = ("dispatch", "sign")  # what makes sense for many cases at once
@@ -316,17 +315,11 @@ def _render_case(request, case, *, failed=None, errors=None, data=None, status=2
         for name in services.allowed_actions(case, request.user)
     ]
     shown = {f["name"] for f in forms}
-    triage = triage_for(request.user, case)
     context = {
-        "triage": triage,
-        "may_accept": "accept" in shown,
-        "may_dispatch": "dispatch" in shown,
-        "may_merge": "merge" in shown,
+        # Cards the apps above the core add (triage's suggestions).
+        "panels": hooks.case_panels(request.user, case, [f["name"] for f in forms]),
         # A received or accepted case can become a dispute (the coordinator's call).
         "may_register_dispute": "accept" in shown or "dispatch" in shown,
-        "appeal_type_label": AppealType(triage.triage.appeal_type).label
-        if triage and triage.triage.appeal_type in AppealType.values
-        else "",
         "related": related_cases(request.user, case),
         "grid_shape": mapping(case.grid.boundary) if case.grid and case.grid.boundary is not None else None,
         "map_tile_url": settings.MAP_TILE_URL,

@@ -1,13 +1,15 @@
-"""The background jobs the worker runs (``manage.py run_worker``, the worker
-app). Each app that owns a job registers it in its own ``jobs.py`` (the
-worker app imports those when the apps are ready, as the admin does with
-``admin.py``); this module knows nothing of timers, messages or warnings —
-only names, callables and cadences — and imports no app, so any app may
-register a job.
+"""The background jobs: ``manage.py run_job <name>`` runs one in its own
+process (production: a process per job), ``manage.py run_worker`` all of
+them, each in its own thread (the worker app). Each app that owns a job
+registers it in its own ``jobs.py`` (the worker app imports those when the
+apps are ready, as the admin does with ``admin.py``); this module knows
+nothing of timers, messages or warnings — only names, callables and
+cadences — and imports no app, so any app may register a job.
 
 A job is a callable without arguments that does one pass of its work and
 returns a short summary for the worker's output ("" when there was nothing
-to do). It must be safe to run in several workers at once and to repeat."""
+to do). It must be safe to run in several processes at once and to repeat,
+and it runs in a thread of its own under ``run_worker``."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ class Job:
     name: str  # short and stable: it names the job's health row and its line in /healthz/jobs
     run: Callable[[], str | None]
     every: dt.timedelta = EVERY_PASS  # how long after a start the job is due again
-    slow: bool = False  # runs after the quick jobs of a pass, so it cannot hold them up
+    slow: bool = False  # minutes long: runs after the quick jobs in a one-off pass (--once)
 
 
 _jobs: dict[str, Job] = {}

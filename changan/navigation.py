@@ -1,22 +1,24 @@
-"""What the top bar offers a signed-in user: only the pages open to them."""
+"""What the top bar offers a signed-in user: only the pages open to them.
+
+Each app that owns a page in the top bar registers, when it is ready, the
+name the base template reads and who may see it; this module knows no app."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest
+
+_entries: dict[str, Callable] = {}
+
+
+def register(name: str, visible_to: Callable) -> None:
+    """``visible_to(user)`` says whether the top bar links ``name``."""
+    _entries[name] = visible_to
 
 
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from accounts.models import RoleCode
-    from earlywarning.selectors import may_see_signals
-    from figures.views import may_see_screen
-    from regions.selectors import grids_of_worker
-
-    return {
-        "nav_screen": may_see_screen(user),
-        "nav_field": grids_of_worker(user).exists(),
-        "nav_signals": may_see_signals(user),
-        "nav_mediation": user.has_role(RoleCode.MEDIATOR) or user.has_role(RoleCode.DISPATCHER),
-    }
+    return {name: bool(visible_to(user)) for name, visible_to in _entries.items()}

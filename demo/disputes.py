@@ -26,6 +26,8 @@ from cases.models import Channel
 from changan import clock
 from demo import outbox
 from demo.names import person_names
+from demo.staff import SEED as CITY_SEED
+from demo.staff import create_staff
 from mediation import selectors, services
 from mediation.models import (
     DisputeType,
@@ -108,9 +110,6 @@ TYPE_WEIGHTS = {
 
 def build_mediators() -> int:
     """Mediator profiles for the pool (safe to run again: existing ones stay)."""
-    from demo.services import SEED as CITY_SEED
-    from demo.services import _create_staff
-
     if Mediator.objects.exists():
         return Mediator.objects.count()
     rng = np.random.default_rng(CITY_SEED + 31)
@@ -157,7 +156,7 @@ def build_mediators() -> int:
         User.objects.filter(username__in=[w[0] for w in wanted]).values_list("username", flat=True)
     )
     names = person_names(rng, len(wanted))
-    _create_staff(
+    create_staff(
         [
             (w[0], names[i], "", w[1].pk, RoleCode.MEDIATOR)
             for i, w in enumerate(wanted)

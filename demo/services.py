@@ -18,6 +18,9 @@ from cases.models import Case
 from changan import clock
 from demo.disputes import build_mediators, simulate_disputes
 from demo.names import mobile_numbers, person_names
+from demo.staff import DEMO_PASSWORD, SEED, create_staff
+from demo.warning import judge_demo_days
+from demo.year import simulate_year
 from orgs.models import OrgUnit, OrgUnitKind, Sector
 from orgs.services import ensure_unit
 from regions import codes
@@ -27,8 +30,6 @@ from triage.models import RouteTarget, RoutingRule
 
 CITY = "410600000000"
 DEV_ZONE, DEV_ZONE_HOST = "410671000000", "410611000000"  # 开发区 is carved from 淇滨区
-DEMO_PASSWORD = "changan-demo"
-SEED = 2026
 
 DEPARTMENTS = {  # sector → name of the bureau (city prefix added)
     Sector.HOUSING: "住房和城乡建设局",
@@ -82,16 +83,12 @@ def load_demo_city(*, progress: Progress = no_progress, cases_per_year: int = 0)
     report.steps.append(f"派单规则 routing rules: {ensure_routing_rules()}")
     report.steps.append(f"调解员库 mediators: {build_mediators()}")
     if cases_per_year and not Case.objects.exists():
-        from demo.year import simulate_year
-
         today = clock.today()  # the year simulated ends today; its warnings are judged up to it
 
         stats = simulate_year(cases_per_year=cases_per_year, seed=SEED, progress=progress)
         report.steps.append(f"一年的案件 a year of cases: {stats['cases']} cases, {stats['actions']} actions")
         stats = simulate_disputes(count=max(12, min(60, cases_per_year // 40)), progress=progress)
         report.steps.append(f"矛盾纠纷 disputes: {stats['disputes']} ({stats['steps']} steps taken)")
-        from demo.warning import judge_demo_days
-
         signals, planted = judge_demo_days(end=today)
         report.steps.append(f"风险预警 early warning: {signals} signals; planted events found on their day:")
         report.steps += [f"  {line}" for line in planted]
@@ -274,7 +271,7 @@ def staff_grids(*, progress: Progress = no_progress) -> int:
     existing = set(User.objects.filter(username__in=wanted).values_list("username", flat=True))
     names = person_names(rng, len(wanted) + len(grids))
     phones = mobile_numbers(rng, len(wanted))
-    created = _create_staff(
+    created = create_staff(
         [
             (username, names[i], phones[i], committees.get(username[2:14]), RoleCode.GRID_WORKER)
             for i, username in enumerate(wanted)
@@ -317,25 +314,4 @@ def staff_units() -> int:
         return 0
     rng = np.random.default_rng(SEED + 7)
     names, phones = person_names(rng, len(missing)), mobile_numbers(rng, len(missing))
-    return _create_staff(
-        [(n, names[i], phones[i], wanted[n][0], wanted[n][1]) for i, n in enumerate(missing)]
-    )
-
-
-def _create_staff(rows: list[tuple[str, str, str, int | None, str]]) -> int:
-    """Create demo staff (username, full name, phone, unit id, role) in bulk,
-    all with the demo password (hashed once: thousands of users)."""
-    password = make_password(DEMO_PASSWORD)
-    User.objects.bulk_create(
-        [
-            User(username=u, full_name=name, phone=phone, password=password, org_unit_id=unit)
-            for u, name, phone, unit, _ in rows
-        ],
-        batch_size=2000,
-    )
-    ids = dict(User.objects.filter(username__in=[r[0] for r in rows]).values_list("username", "pk"))
-    link = User.roles.through
-    link.objects.bulk_create(
-        [link(user_id=ids[u], role_id=role) for u, *_, role in rows], batch_size=2000, ignore_conflicts=True
-    )
-    return len(rows)
+    return create_staff([(n, names[i], phones[i], wanted[n][0], wanted[n][1]) for i, n in enumerate(missing)])

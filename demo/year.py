@@ -351,6 +351,8 @@ def _planted(rng, start: dt.date, grids) -> dict[dt.date, list]:
     out: dict[dt.date, list] = {}
     for burst in BURSTS + PLANTED_EVENTS:
         places = _nearest_grids(grids, burst.grid_prefix, burst.grids)
+        if not places:
+            continue  # a city without the burst's place (the tests' small city)
         first = start + dt.timedelta(days=DAYS - burst.days_before_end)
         offsets = (
             [d for d, n in enumerate(burst.daily) for _ in range(n)]
@@ -367,8 +369,11 @@ def _planted(rng, start: dt.date, grids) -> dict[dt.date, list]:
 
 
 def _nearest_grids(grids, prefix: str, k: int) -> list:
-    """The first grid under ``prefix`` and its k − 1 nearest grids of the same township."""
-    centre = next(g for g in grids if g[0].startswith(prefix))
+    """The first grid under ``prefix`` and its k − 1 nearest grids of the same township
+    (none if no grid is under ``prefix``)."""
+    centre = next((g for g in grids if g[0].startswith(prefix)), None)
+    if centre is None:
+        return []
     township = [g for g in grids if g[0][:9] == centre[0][:9] and g[1] is not None]
     township.sort(key=lambda g: ((g[1] - centre[1]) ** 2 + (g[2] - centre[2]) ** 2, g[0]))
     return township[:k] if k > 1 else [centre]
@@ -491,79 +496,106 @@ def _plan(rng, cast: Cast, case: Case, at: dt.datetime, stop: dt.datetime) -> li
     return sorted(steps)
 
 
+@dataclass
+class _Turn:
+    """One planned step on one case, with the people who take it."""
+
+    rng: np.random.Generator
+    cast: Cast
+    case: Case
+    step: Step
+    dispatcher: User | None
+    handler: User | None
+
+
+def _merge(t: _Turn) -> None:
+    # The duplicate finder's likeliest candidate, else the village's latest open case.
+    case = t.case
+    candidates = [d["case"] for d in getattr(getattr(case, "triage", None), "duplicates", [])]
+    into = Case.objects.filter(pk__in=candidates[:1], status__in=OPEN_STATUSES).first() or (
+        Case.objects.filter(area_id=case.area_id, status__in=OPEN_STATUSES, pk__lt=case.pk)
+        .order_by("-pk")
+        .first()
+    )
+    if into is None:  # the original is already closed: say so and close this one
+        services.reject(case=case, by=t.dispatcher, reason="重复反映，原件已办结，已向群众说明")
+    else:
+        services.merge(case=case, into=into, by=t.dispatcher, note="同一事项重复反映")
+
+
+def _accept(t: _Turn) -> None:
+    # Unsure (人工研判) or noticed wrong: the dispatcher sets the real category.
+    fix = t.case.category_id is None or t.case.pk in t.cast.correct_at_accept
+    services.accept(case=t.case, by=t.dispatcher, category=t.cast.truth[t.case.pk] if fix else None)
+
+
+def _dispatch(t: _Turn) -> None:
+    # After a return the dispatcher knows where it really belongs.
+    truth = t.cast.truth[t.case.pk] if t.case.pk in t.cast.returned else None
+    services.dispatch(case=t.case, by=t.dispatcher, unit=_route(t.cast, t.case, truth))
+
+
+def _return(t: _Turn) -> None:
+    services.return_case(case=t.case, by=t.handler, reason="非本单位职责，请重新派遣")
+    t.cast.returned.add(t.case.pk)
+
+
+def _whistle(t: _Turn) -> None:
+    units = [_route(t.cast, t.case, t.cast.truth[t.case.pk])]
+    worker = t.cast.grid_workers.get(t.case.grid_id)
+    services.blow_whistle(case=t.case, by=worker, units=units, note="需部门到场联合处置")
+
+
+def _request_extension(t: _Turn) -> None:
+    until = (t.case.resolve_due_at or t.step.at) + dt.timedelta(days=7)
+    services.request_extension(case=t.case, by=t.handler, until=until, reason="涉及多方协调，需延期")
+
+
+def _rate(t: _Turn) -> None:
+    sat = int(t.rng.choice([5, 4, 3, 2, 1], p=[0.55, 0.25, 0.1, 0.06, 0.04]))
+    services.rate(case=t.case, by=t.dispatcher, satisfaction=sat, solved=solved_when_rated(t.case, sat))
+
+
+_ACTS: dict[str, Callable[[_Turn], object]] = {
+    "reject": lambda t: services.reject(
+        case=t.case, by=t.dispatcher, reason="诉求不属于受理范围，已告知群众"
+    ),
+    "answer": lambda t: services.answer(case=t.case, by=t.dispatcher, reply="已按政策口径当场答复群众"),
+    "merge": _merge,
+    "accept": _accept,
+    "dispatch": _dispatch,
+    "return": _return,
+    "whistle": _whistle,
+    "acknowledge": lambda t: services.acknowledge(case=t.case, by=t.handler, note="已到场报到"),
+    "sign": lambda t: services.sign(case=t.case, by=t.handler),
+    "contact": lambda t: services.contact_reporter(
+        case=t.case, by=t.handler, note="已电话联系反映人，约定现场查看"
+    ),
+    "request_extension": _request_extension,
+    "grant_extension": lambda t: services.grant_extension(case=t.case, by=t.dispatcher, note="同意延期"),
+    "suspend": lambda t: services.suspend(case=t.case, by=t.handler, reason="等待第三方鉴定结果"),
+    "resume": lambda t: services.resume(case=t.case, by=t.handler, note="鉴定结果已出"),
+    "supervise": lambda t: services.supervise(case=t.case, by=t.dispatcher, note="群众反映强烈，请加快办理"),
+    "reply": lambda t: services.reply(
+        case=t.case, by=t.handler, result="已现场核实并处理完毕，已向反映人反馈", evidence=["现场照片.jpg"]
+    ),
+    "verify": lambda t: services.verify(case=t.case, by=t.dispatcher, passed=True, note="电话回访核实已办结"),
+    "verify_fail": lambda t: services.verify(
+        case=t.case, by=t.dispatcher, passed=False, note="回访反映问题仍存在"
+    ),
+    "rate": _rate,
+    "reopen": lambda t: services.reopen(case=t.case, by=t.dispatcher, reason="群众反映问题未解决，要求重办"),
+}
+
+
 def _act(rng, cast: Cast, step: Step) -> bool:
     case = Case.objects.select_related("lead_unit").get(pk=step.case_id)
     county = case.area_id[:6] + "000000"
     dispatcher = cast.dispatchers.get(county) or cast.dispatchers.get("410600000000")
-    handler = cast.handlers.get(case.lead_unit_id)
-    action = step.action
+    turn = _Turn(rng, cast, case, step, dispatcher, cast.handlers.get(case.lead_unit_id))
     try:
         with clock.frozen_at(step.at), transaction.atomic():
-            if action == "reject":
-                services.reject(case=case, by=dispatcher, reason="诉求不属于受理范围，已告知群众")
-            elif action == "answer":
-                services.answer(case=case, by=dispatcher, reply="已按政策口径当场答复群众")
-            elif action == "merge":
-                # The duplicate finder's likeliest candidate, else the village's latest open case.
-                candidates = [d["case"] for d in getattr(getattr(case, "triage", None), "duplicates", [])]
-                into = Case.objects.filter(pk__in=candidates[:1], status__in=OPEN_STATUSES).first() or (
-                    Case.objects.filter(area_id=case.area_id, status__in=OPEN_STATUSES, pk__lt=case.pk)
-                    .order_by("-pk")
-                    .first()
-                )
-                if into is None:  # the original is already closed: say so and close this one
-                    services.reject(case=case, by=dispatcher, reason="重复反映，原件已办结，已向群众说明")
-                else:
-                    services.merge(case=case, into=into, by=dispatcher, note="同一事项重复反映")
-            elif action == "accept":
-                # Unsure (人工研判) or noticed wrong: the dispatcher sets the real category.
-                fix = case.category_id is None or case.pk in cast.correct_at_accept
-                services.accept(case=case, by=dispatcher, category=cast.truth[case.pk] if fix else None)
-            elif action == "dispatch":
-                # After a return the dispatcher knows where it really belongs.
-                truth = cast.truth[case.pk] if case.pk in cast.returned else None
-                services.dispatch(case=case, by=dispatcher, unit=_route(cast, case, truth))
-            elif action == "return":
-                services.return_case(case=case, by=handler, reason="非本单位职责，请重新派遣")
-                cast.returned.add(case.pk)
-            elif action == "whistle":
-                units = [_route(cast, case, cast.truth[case.pk])]
-                services.blow_whistle(
-                    case=case, by=cast.grid_workers.get(case.grid_id), units=units, note="需部门到场联合处置"
-                )
-            elif action == "acknowledge":
-                services.acknowledge(case=case, by=handler, note="已到场报到")
-            elif action == "sign":
-                services.sign(case=case, by=handler)
-            elif action == "contact":
-                services.contact_reporter(case=case, by=handler, note="已电话联系反映人，约定现场查看")
-            elif action == "request_extension":
-                until = (case.resolve_due_at or step.at) + dt.timedelta(days=7)
-                services.request_extension(case=case, by=handler, until=until, reason="涉及多方协调，需延期")
-            elif action == "grant_extension":
-                services.grant_extension(case=case, by=dispatcher, note="同意延期")
-            elif action == "suspend":
-                services.suspend(case=case, by=handler, reason="等待第三方鉴定结果")
-            elif action == "resume":
-                services.resume(case=case, by=handler, note="鉴定结果已出")
-            elif action == "supervise":
-                services.supervise(case=case, by=dispatcher, note="群众反映强烈，请加快办理")
-            elif action == "reply":
-                services.reply(
-                    case=case,
-                    by=handler,
-                    result="已现场核实并处理完毕，已向反映人反馈",
-                    evidence=["现场照片.jpg"],
-                )
-            elif action == "verify":
-                services.verify(case=case, by=dispatcher, passed=True, note="电话回访核实已办结")
-            elif action == "verify_fail":
-                services.verify(case=case, by=dispatcher, passed=False, note="回访反映问题仍存在")
-            elif action == "rate":
-                sat = int(rng.choice([5, 4, 3, 2, 1], p=[0.55, 0.25, 0.1, 0.06, 0.04]))
-                services.rate(case=case, by=dispatcher, satisfaction=sat, solved=solved_when_rated(case, sat))
-            elif action == "reopen":
-                services.reopen(case=case, by=dispatcher, reason="群众反映问题未解决，要求重办")
+            _ACTS[step.action](turn)
     except (PermissionDenied, ValidationError, AttributeError):
         return False  # the plan did not fit the case's course (e.g. rated satisfied: no reopen)
     return True

@@ -1,8 +1,9 @@
-"""The early warning's background job (run by ``manage.py run_worker``).
+"""The early warning's background job (``manage.py run_job early_warning``, or
+``run_worker`` with the others).
 
-Slow (minutes on a city's year), so the worker runs it after the quick jobs
-of its pass; it is due every few minutes but judges a day only once, after
-``EARLY_WARNING_HOUR``."""
+Slow (minutes on a city's year): ``run_worker`` gives it a thread of its
+own, so the timers and deliveries go on meanwhile. It is due every few
+minutes but judges a day only once, after ``EARLY_WARNING_HOUR``."""
 
 import datetime as dt
 

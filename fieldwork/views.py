@@ -21,10 +21,8 @@ from cases.models import Category
 from changan import params
 from fieldwork import selectors, services
 from fieldwork.models import Patrol
-from intake.photos import PhotoRefused, read_photo
+from intake.photos import read_photos
 from orgs.selectors import handling_units_for
-
-MAX_PHOTOS = 6
 
 
 def _grids(request: HttpRequest):
@@ -100,14 +98,10 @@ def _refused(message: str) -> HttpResponse:
 
 
 def _photos(request: HttpRequest, field: str, errors: dict) -> list:
-    files = request.FILES.getlist(field)[:MAX_PHOTOS]
-    out = []
-    for upload in files:
-        try:
-            out.append(read_photo(upload))
-        except PhotoRefused as exc:
-            errors.setdefault(field, []).append(str(exc))
-    return out
+    photos, refused = read_photos(request.FILES.getlist(field))
+    if refused:
+        errors.setdefault(field, []).extend(refused)
+    return photos
 
 
 def _chosen_grid(request: HttpRequest):

@@ -10,8 +10,10 @@ from django.conf import settings
 from django.db.models import Sum
 from django.db.models.functions import Substr
 
+from cases.models import Category
 from changan import clock
 from figures.models import MEASURES, AreaTally, GridTally, Period, UnitTally
+from orgs.models import OrgUnit
 from regions.codes import Level, level_of, prefix_of
 from regions.models import Area
 from regions.selectors import area_in_scope
@@ -125,8 +127,6 @@ def trend(prefix: str, kind: str, periods: list[dt.date]) -> list[dict]:
 
 def family_ranking(prefix: str, today: dt.date) -> list[dict]:
     """The ten category families with the most cases this year."""
-    from cases.models import Category
-
     names = dict(Category.objects.filter(level=1).values_list("code", "name"))
     rows = (
         _this_year(prefix, today)
@@ -154,8 +154,6 @@ def area_ranking(prefix: str, today: dt.date, digits: int) -> list[dict]:
 
 def unit_ranking(prefix: str, today: dt.date) -> list[dict]:
     """The departments of the area (its county's, for a township) by score."""
-    from orgs.models import OrgUnit
-
     start, end = today.replace(month=1, day=1), today
     units = OrgUnit.objects.filter(area__code__startswith=prefix[:6]) if prefix else OrgUnit.objects.all()
     rows = (

@@ -1,5 +1,5 @@
-"""Keeping the rollups current: the case services call ``count`` with each
-event they write, in the same transaction, so a committed event is always
+"""Keeping the rollups current: the case services call ``count`` (through
+``cases.hooks``) with each event they write, in the same transaction, so a committed event is always
 counted exactly once. Rows are bumped with one UPSERT per table
 (``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n``, PostgreSQL and
 SQLite alike)."""
@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cases.models import Case, CaseEvent
 from figures.models import MEASURES, AreaTally, GridTally, Period, UnitTally
 
 UNIT_MEASURES = tuple(m for m in MEASURES if m != "received")
@@ -91,16 +92,18 @@ def count(pairs: Iterable[tuple[object, object]]) -> None:
     tallies.write()
 
 
-def move(case, events: Iterable, *, from_family: str) -> None:
-    """The case's category family changed (on acceptance): move what its
-    events counted so far from the old family's rows to the new one's."""
+def move(case, *, previous_category: str) -> None:
+    """The case's category changed (on acceptance): if its family did too,
+    move what its events counted so far from the old family's rows to the
+    new one's."""
+    day, month, area, family = keys_of(case)
+    from_family = (previous_category or "")[:2]
+    if family == from_family:
+        return
     total: Counter = Counter()
-    for event in events:
+    for event in case.events.all():
         total.update(measures_of(event.action, event.data or {}))
     if not total:
-        return
-    day, month, area, family = keys_of(case)
-    if family == from_family:
         return
     rows: dict[tuple, Counter] = {}
     for kind, period in ((Period.DAY, day), (Period.MONTH, month)):
@@ -142,8 +145,6 @@ def rebuild(*, chunk: int = 20_000, progress=None) -> int:
     department figures go to the unit that led the case at each event, as
     the live counts do. The tally tables are locked meanwhile: case actions
     wait rather than count into rows being rebuilt. Returns the events read."""
-    from cases.models import Case, CaseEvent
-
     if connection.vendor == "postgresql":  # (SQLite: the write transaction locks the database)
         with connection.cursor() as cursor:
             cursor.execute(

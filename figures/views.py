@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from shapely.geometry import mapping
 
 from accounts.models import RoleCode
+from accounts.scope import scope_of
 from changan import clock
 from changan.excel import workbook_response
 from figures import selectors
@@ -65,8 +66,6 @@ def _rate_card(data: dict, key: str) -> dict:
 
 def area_crumbs(user, area: Area) -> list[Area]:
     """The way back up, within the user's scope."""
-    from accounts.scope import scope_of
-
     root = scope_of(user).area_prefix or ""
     crumbs, node = [], area
     while node is not None and node.code.startswith(root):

@@ -1,4 +1,5 @@
-"""Intake's background job (run by ``manage.py run_worker``)."""
+"""Intake's background job (``manage.py run_job intake_purge``, or
+``run_worker`` with the others)."""
 
 import datetime as dt
 

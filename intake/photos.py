@@ -42,6 +42,7 @@ MAX_DECODED_BYTES = 160 * MB
 MAX_RATIO = 250
 RATIO_FLOOR = 32 * MB
 MAX_SIDE = 2560  # stored photos are scaled down to this
+MAX_PHOTOS = 6  # photos one form (a report, a field report, a visit) may carry
 THUMB_SIDE = 320
 # Only these decoders ever see an upload (Image.open(formats=…)): no TIFF,
 # PSD, EPS … parser runs on residents' files. (JPEG's also opens a phone's
@@ -69,6 +70,26 @@ class Photo:
     thumbnail: bytes
     width: int
     height: int
+
+
+def read_photos(
+    files: list[UploadedFile], *, already: int = 0, limit: int = MAX_PHOTOS
+) -> tuple[list[Photo], list[str]]:
+    """The photos among ``files`` that pass, and a message for each refused
+    one. With ``already`` photos kept from an earlier try, at most ``limit``
+    in all: the ones beyond are refused with a message, never dropped in
+    silence. The one rule every form that takes photos follows."""
+    room = max(limit - already, 0)
+    errors = []
+    if len(files) > room:
+        errors.append(_("最多 %(n)s 张照片") % {"n": limit})
+    photos = []
+    for upload in files[:room]:
+        try:
+            photos.append(read_photo(upload))
+        except PhotoRefused as exc:
+            errors.append(str(exc))
+    return photos, errors
 
 
 def read_photo(upload: UploadedFile) -> Photo:

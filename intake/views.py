@@ -28,10 +28,9 @@ from changan.input_guard import reshows_refused_input
 from changan.ratelimit import Limit, client_ip, hit
 from intake import selectors, services
 from intake.models import PlaceKind, StagedPhoto
-from intake.photos import Photo, PhotoRefused, read_photo
+from intake.photos import MAX_PHOTOS, Photo, read_photos
 from regions.models import Area, AreaLevel
 
-MAX_PHOTOS = 6
 REPORTS_PER_IP = Limit("report-ip", 20, 3600)
 REPORTS_PER_PHONE = Limit("report-phone", 5, 3600)
 PAGES_PER_IP = Limit("public-ip", 120, 60)
@@ -243,16 +242,9 @@ def _report_wait(request: HttpRequest, phone: str) -> int | None:
 def _photos(request: HttpRequest, already: int, errors: dict, *, limit: int = MAX_PHOTOS) -> list[Photo]:
     """The uploaded photos that pass, up to ``limit`` with the ``already``
     kept ones; each refused one gets its message."""
-    files = request.FILES.getlist("photos")
-    room = limit - already
-    if len(files) > room:
-        errors["photos"] = [f"最多 {limit} 张照片 / at most {limit} photos"]
-    photos = []
-    for upload in files[: max(room, 0)]:
-        try:
-            photos.append(read_photo(upload))
-        except PhotoRefused as exc:
-            errors.setdefault("photos", []).append(str(exc))
+    photos, refused = read_photos(request.FILES.getlist("photos"), already=already, limit=limit)
+    if refused:
+        errors["photos"] = refused
     return photos
 
 

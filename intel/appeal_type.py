@@ -27,6 +27,8 @@ from pathlib import Path
 import numpy as np
 
 from intel.classifier import CharNgrams, linear_probabilities, load_linear, save_linear
+from intel.grouping import near_duplicate_groups
+from intel.text import words
 
 FORMAT = "changan-appeal-type/1"
 LEARNED = {"投诉/求助": "complaint_or_help", "咨询": "consult", "建言": "suggestion"}
@@ -105,9 +107,6 @@ def evaluate_appeal_type(texts: Sequence[str], learned: Sequence[str], *, folds:
     in one fold): macro-F1 and accuracy, beside always-the-majority."""
     from sklearn.metrics import accuracy_score, f1_score
     from sklearn.model_selection import StratifiedGroupKFold
-
-    from intel.grouping import near_duplicate_groups
-    from intel.text import words
 
     y = np.asarray(learned)
     groups = near_duplicate_groups([words(t) for t in texts])

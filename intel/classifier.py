@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from intel.grouping import near_duplicate_groups
 from intel.text import codes, words
 
 FORMAT = "changan-char-ngram-linear/2"  # /2: head n-grams
@@ -362,8 +363,6 @@ def evaluate(prepared: Sequence[str], labels: Sequence[str], *, folds: int = 5, 
     """Grouped, stratified k-fold: near-identical texts stay in one fold."""
     from sklearn.metrics import confusion_matrix, f1_score
     from sklearn.model_selection import StratifiedGroupKFold
-
-    from intel.grouping import near_duplicate_groups
 
     started = time.monotonic()
     labels = np.asarray(labels)

@@ -19,7 +19,7 @@ Speed: a fingerprint is a short string (its ~50 bigrams, sorted), stored with
 the case. Scoring a new text against the stored fingerprints of its
 candidates is a handful of vectorised numpy passes over all their bigrams
 (read as 64-bit codes, looked up in a hash table of the new text's): ~1-2 ms
-for 2,000 candidates on one core (see ``benchmark``). Nothing is
+for 2,000 candidates on one core (``bench/duplicate_pairs.py``). Nothing is
 trained, so nothing has to be shipped or kept in step with the data.
 
 Plain Python + numpy: no Django import (the case services call this).
@@ -28,7 +28,6 @@ Plain Python + numpy: no Django import (the case services call this).
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -210,40 +209,3 @@ def evaluate_pairs(
     out = {"pairs": len(pairs), "positives": int(labels.sum()), **_prf(scores, labels, threshold)}
     out["table"] = [_prf(scores, labels, t) for t in thresholds]
     return out
-
-
-def benchmark(texts: Sequence[str], *, candidates: int = 2000, repeats: int = 50) -> dict:
-    """Milliseconds (median over ``repeats``) to score one new text against 1
-    and against ``candidates`` stored fingerprints, the fingerprinting of the
-    new text included; and to fingerprint ``candidates`` texts from scratch."""
-    fps = [fingerprint(t) for t in texts[:candidates]]
-    out = {}
-    for n in (1, len(fps)):
-        times = []
-        for r in range(repeats):
-            new = texts[-1 - r % 100]
-            start = time.perf_counter()
-            similarity_to(fingerprint(new), fps[:n])
-            times.append(time.perf_counter() - start)
-        out[f"score_vs_{n}_ms"] = round(1000 * float(np.median(times)), 3)
-    start = time.perf_counter()
-    similarity(texts[-1], texts[:candidates])
-    out[f"similarity_from_texts_vs_{len(fps)}_ms"] = round(1000 * (time.perf_counter() - start), 2)
-    return out
-
-
-if __name__ == "__main__":  # python -m intel.duplicates ../shared/data
-    import csv
-    import json
-    import sys
-    from pathlib import Path
-
-    from intel.data import teddy_hot_messages
-
-    shared = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data")
-    text = {m.id: appeal_text(m.title, m.detail) for m in teddy_hot_messages(shared)}
-    with open(Path(__file__).parent / "labels" / "teddy_hot_pairs.csv", encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    labelled = [(text[int(r["id_a"])], text[int(r["id_b"])], int(r["duplicate"])) for r in rows]
-    print(json.dumps(evaluate_pairs(labelled), ensure_ascii=False, indent=1))
-    print(json.dumps(benchmark(list(text.values())), indent=1))

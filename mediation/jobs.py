@@ -1,4 +1,5 @@
-"""Mediation's background job (run by ``manage.py run_worker``)."""
+"""Mediation's background job (``manage.py run_job mediation_reminders``, or
+``run_worker`` with the others)."""
 
 from changan.jobs import register
 from mediation.services import sweep

@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import RoleCode
 from changan import clock
+from orgs.models import OrgUnitKind
 
 
 class DisputeType(models.Model):
@@ -87,9 +89,6 @@ class Mediator(models.Model):
     def clean(self) -> None:
         # The case goes to the committee and its staff handle it: the account
         # must belong to that committee and carry the mediator role.
-        from accounts.models import RoleCode
-        from orgs.models import OrgUnitKind
-
         errors = {}
         if self.committee_id and self.committee.kind != OrgUnitKind.MEDIATION_COMMITTEE:
             errors["committee"] = _("须为调解委员会 / must be a mediation committee")

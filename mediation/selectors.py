@@ -13,10 +13,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import RoleCode, User
-from accounts.selectors import staff_covering
+from cases import contact
 from cases.models import Case, CaseEvent, CaseKind
 from cases.selectors import cases_for
 from changan import clock
+from mediation import agreement_pdf as pdf
 from mediation.models import (
     Agreement,
     Appointment,
@@ -25,8 +26,11 @@ from mediation.models import (
     Mediator,
     MediatorKind,
     Obligation,
+    PartyKind,
     Step,
 )
+from regions.codes import prefix_of
+from regions.selectors import staff_covering
 
 
 def disputes_for(user) -> QuerySet[Dispute]:
@@ -78,8 +82,6 @@ def conflicts_of(mediator: Mediator, dispute: Dispute) -> list[str]:
 
 
 def _phone_digest(phone: str) -> str:
-    from cases import contact
-
     try:
         return contact.phone_digest(contact.normalise_phone(phone))
     except ValueError:
@@ -294,8 +296,6 @@ def dispute_figures(
     the period. Obligations count by their due date (those due in the
     period and by ``today``), performed whenever they were. The caller has
     checked that the area is in the user's scope."""
-    from regions.codes import prefix_of
-
     today = today or clock.today()
     prefix = prefix_of(area_code)
     since = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
@@ -369,9 +369,6 @@ def _count(row: DisputeFigures, action: str, data: dict, at: dt.datetime, receiv
 
 def agreement_document(agreement: Agreement):
     """The printable agreement (mediation.agreement_pdf) of ``agreement``."""
-    from mediation import agreement_pdf as pdf
-    from mediation.models import PartyKind
-
     dispute = agreement.dispute
     signed = timezone.localtime(agreement.signed_at) if agreement.signed_at else None
     year = (signed or clock.localtime()).year  # ages as on the day it is signed

@@ -1,38 +1,31 @@
 """Pages for mediation: the mediator's workspace, registering a case as a
 dispute, the dispute page with its five steps, the agreement PDF and the
-figures. Thin: parse, call a service or selector, render; a refused step
-re-renders the page with the error and what was typed (nothing is lost)."""
+figures. Thin: the steps' inputs and their services are declared once in
+``mediation.actions`` (the API uses the same); a page turns its form into
+those inputs, renders, and on a refused step re-renders the page with the
+error and what was typed (nothing is lost)."""
 
 from __future__ import annotations
-
-import datetime as dt
-from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
+from rest_framework.exceptions import ValidationError as InputError
 
-from cases import services as case_services
 from cases.models import Case, Status
 from cases.selectors import case_for, timeline
 from changan import clock, params
 from figures.views import area_crumbs, may_see_screen
-from intake.photos import PhotoRefused, read_photo
-from mediation import agreement_pdf, selectors, services
+from mediation import actions, agreement_pdf, selectors, services
 from mediation.models import (
     Agreement,
     Appointment,
     DisputeType,
     Level,
-    Mediator,
-    Obligation,
     Outcome,
-    Party,
     PartyKind,
     Risk,
     Route,
@@ -43,8 +36,6 @@ from mediation.models import (
 from regions.models import Area, AreaLevel
 from regions.selectors import area_in_scope
 
-MAX_PHOTOS = 6  # photos per visit
-CONFIRMATION_STEPS = [("apply", _("已申请")), ("decide", _("法院已裁定")), ("waive", _("当事人不申请"))]
 PARTY_ROWS = 4  # party rows on the registration form (2 per side); blank rows are skipped
 PARTY_FIELDS = (
     "side",
@@ -61,6 +52,8 @@ PARTY_FIELDS = (
     "vulnerable",
 )
 DEFAULT_SIDES = (Side.APPLICANT, Side.APPLICANT, Side.RESPONDENT, Side.RESPONDENT)
+OBLIGATION_ROWS = 4
+OBLIGATION_FIELDS = ("party", "what", "due_on")
 
 
 def _party_rows(post) -> list[dict]:
@@ -75,46 +68,38 @@ def _party_rows(post) -> list[dict]:
     ]
 
 
-OBLIGATION_ROWS = 4
+def _rows(post, prefix: str, fields: tuple[str, ...], count: int, *, key: str) -> list[dict]:
+    """The filled rows (``key`` not blank) of a repeated group of fields
+    (``<prefix>-<i>-<field>``), each without its blank fields."""
+    rows = ({f: post.get(f"{prefix}-{i}-{f}", "") for f in fields} for i in range(count))
+    return [{f: v for f, v in row.items() if v.strip()} for row in rows if row[key].strip()]
 
 
-class BadInput(ValidationError):
-    pass
+def _form_data(request: HttpRequest) -> QueryDict:
+    """The posted form as the steps' inputs (mediation.actions) read it: the
+    party and obligation rows as lists, the photos among the fields."""
+    data = request.POST.copy()
+    data.setlist("photos", request.FILES.getlist("photos"))
+    data.setlist("parties", _rows(request.POST, "party", PARTY_FIELDS, PARTY_ROWS, key="name"))
+    data.setlist("obligations", _rows(request.POST, "ob", OBLIGATION_FIELDS, OBLIGATION_ROWS, key="what"))
+    return data
 
 
-# Dates within 2000–2100 and numbers within a column's range (changan.params):
-# a year 9999 or a 30-digit number is a 400 with a message, not a 500.
-
-
-def _datetime(value: str, name: str) -> dt.datetime:
-    try:
-        moment = params.datetime_param(value, name=name)
-    except params.BadParameter as exc:
-        raise BadInput(exc.errors) from None
-    if moment is None:
-        raise BadInput({name: _("请填写时间")})
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
-
-
-def _date(value: str, name: str) -> dt.date:
-    try:
-        day = params.date_param(value, name=name)
-    except params.BadParameter as exc:
-        raise BadInput(exc.errors) from None
-    if day is None:
-        raise BadInput({name: _("请填写日期")})
-    return day
-
-
-def _int(value: str, name: str, default: int | None = None, *, high: int = params.ID_MAX) -> int | None:
-    try:
-        return params.int_param(value, name=name, default=default, high=high)
-    except params.BadParameter as exc:
-        raise BadInput(exc.errors) from None
-
-
-def _errors(exc: ValidationError) -> dict[str, list[str]]:
+def _errors(exc: Exception) -> dict[str, list[str]]:
+    """The messages of a refused input (the serializers' or a service's), by field."""
+    if isinstance(exc, InputError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"detail": exc.detail}
+        return {name: list(dict.fromkeys(_flat(value))) for name, value in detail.items()}
     return exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+
+
+def _flat(value) -> list[str]:
+    """A nested error (a row of a list: ``{0: {"party": [...]}}``) as its messages."""
+    if isinstance(value, dict):
+        return [m for v in value.values() for m in _flat(v)]
+    if isinstance(value, list):
+        return [m for v in value for m in _flat(v)]
+    return [str(value)]
 
 
 def _case(user, pk: int) -> Case:
@@ -145,66 +130,14 @@ def workspace(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- register
 
 
-def _parties(post) -> list[services.PartyInput]:
-    rows = []
-    for i in range(PARTY_ROWS):
-        name = post.get(f"party-{i}-name", "").strip()
-        if not name:
-            continue
-        rows.append(
-            services.PartyInput(
-                side=post.get(f"party-{i}-side", ""),
-                name=name,
-                kind=post.get(f"party-{i}-kind", PartyKind.PERSON),
-                gender=post.get(f"party-{i}-gender", ""),
-                ethnicity=post.get(f"party-{i}-ethnicity", ""),
-                birth_year=_int(post.get(f"party-{i}-birth_year", ""), "birth_year", high=params.INT32_MAX),
-                occupation=post.get(f"party-{i}-occupation", ""),
-                address=post.get(f"party-{i}-address", ""),
-                grid_code=post.get(f"party-{i}-grid", "").strip(),
-                id_number=post.get(f"party-{i}-id_number", ""),
-                phone=post.get(f"party-{i}-phone", ""),
-                vulnerable=bool(post.get(f"party-{i}-vulnerable")),
-            )
-        )
-    return rows
-
-
 @login_required
 def register(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = _case(request.user, case_pk)
     errors, status = None, 200
     if request.method == "POST":
-        post = request.POST
         try:
-            amount = None
-            if post.get("amount", "").strip():
-                try:
-                    amount = Decimal(post["amount"])
-                except InvalidOperation:
-                    raise BadInput({"amount": "金额格式不对 / not an amount"}) from None
-            dispute_type = DisputeType.objects.filter(pk=post.get("dispute_type"), is_active=True).first()
-            if dispute_type is None:
-                raise BadInput({"dispute_type": "请选择纠纷类型 / choose the dispute type"})
-            leader = None
-            if (leader_id := _int(post.get("leader", ""), "leader")) is not None:
-                leader = selectors.leaders_for(case).filter(pk=leader_id).first()
-                if leader is None:  # another county's leader, or no leader at all: a forged choice
-                    raise BadInput({"leader": _("所选领导不能包案本案")})
-            dispute = services.register(
-                case=case,
-                by=request.user,
-                dispute_type=dispute_type,
-                parties=_parties(post),
-                summary=post.get("summary", ""),
-                source=post.get("source", ""),
-                level=post.get("level", Level.VILLAGE),
-                amount=amount,
-                risk=post.get("risk", Risk.LOW),
-                risk_reasons=post.get("risk_reasons", ""),
-                leader=leader,
-            )
-        except ValidationError as exc:
+            dispute = actions.register(case=case, user=request.user, data=_form_data(request))
+        except (InputError, ValidationError) as exc:
             errors, status = _errors(exc), 400
         except PermissionDenied as exc:
             errors, status = {"detail": [str(exc)]}, 409
@@ -264,7 +197,7 @@ def _render(request, dispute, *, failed: str = "", errors=None, status: int = 20
         if dispute.step in (Step.CHOOSE, Step.ENTER)
         else [],
         "is_mediator": is_mediator,
-        "is_coordinator": services._is_coordinator(user, case),
+        "is_coordinator": services.is_coordinator(user, case),
         "must_sign": is_mediator and case.status == Status.DISPATCHED,
         "handling": case.status == Status.HANDLING,
         "blockers": services.clear_blockers(dispute) if dispute.step == Step.CLEAR else [],
@@ -276,10 +209,7 @@ def _render(request, dispute, *, failed: str = "", errors=None, status: int = 20
         "obligation_rows": [
             {
                 "i": i,
-                **{
-                    f: request.POST.get(f"ob-{i}-{f}", "") if errors else ""
-                    for f in ("party", "what", "due_on")
-                },
+                **{f: request.POST.get(f"ob-{i}-{f}", "") if errors else "" for f in OBLIGATION_FIELDS},
             }
             for i in range(OBLIGATION_ROWS)
         ],
@@ -288,7 +218,7 @@ def _render(request, dispute, *, failed: str = "", errors=None, status: int = 20
         # What was typed goes back into the form that was refused, and only there.
         "f": {failed: request.POST} if errors else {},
         "consenting": set(params.ids(request.POST.getlist("consenting"))) if errors else set(),
-        "confirmation_steps": CONFIRMATION_STEPS,
+        "confirmation_steps": actions.CONFIRMATION_STEPS,
         "confirmation_results": Agreement._meta.get_field("confirmation_result").choices,
         "now": clock.localtime().strftime("%Y-%m-%dT%H:%M"),
         "today": clock.today().isoformat(),
@@ -296,177 +226,15 @@ def _render(request, dispute, *, failed: str = "", errors=None, status: int = 20
     return render(request, "mediation/dispute.html", context, status=status)
 
 
-def _obligations(post, dispute) -> list[services.ObligationInput]:
-    parties = {str(p.pk): p for p in dispute.parties.all()}
-    rows = []
-    for i in range(OBLIGATION_ROWS):
-        what = post.get(f"ob-{i}-what", "").strip()
-        if not what:
-            continue
-        party = parties.get(post.get(f"ob-{i}-party", ""))
-        if party is None:
-            raise BadInput(
-                {"obligations": "请为每项履行事项选择履行方 / choose who performs each obligation"}
-            )
-        rows.append(
-            services.ObligationInput(party, what, _date(post.get(f"ob-{i}-due_on", ""), "obligations"))
-        )
-    return rows
-
-
-def _step(name: str, request, dispute):
-    """Run the step ``name`` with the posted form."""
-    p, by = request.POST, request.user
-    text = lambda key: p.get(key, "")  # noqa: E731
-    if name == "sign_case":  # 签收: the mediator takes the case on
-        return case_services.sign(case=dispute.case, by=by, note="调解员签收")
-    if name == "choose":
-        mediator = (
-            Mediator.objects.filter(pk=_int(text("mediator"), "mediator")).select_related("user").first()
-        )
-        if mediator is None:
-            raise BadInput({"mediator": "请选择调解员 / choose a mediator"})
-        return services.choose_mediator(dispute=dispute, by=by, mediator=mediator, note=text("note"))
-    if name == "plan":
-        return services.plan(
-            dispute=dispute,
-            by=by,
-            kind=text("kind"),
-            at=_datetime(text("at"), "at"),
-            place=text("place"),
-            note=text("note"),
-        )
-    if name == "visit":
-        photos = []
-        for upload in request.FILES.getlist("photos")[:MAX_PHOTOS]:
-            try:
-                photos.append(read_photo(upload))
-            except PhotoRefused as exc:
-                raise BadInput({"photos": str(exc)}) from None
-        return services.record_visit(
-            dispute=dispute,
-            by=by,
-            at=_datetime(text("at"), "at"),
-            place=text("place"),
-            met=text("met"),
-            findings=text("findings"),
-            companions=text("companions"),
-            photos=photos,
-        )
-    if name == "assess":
-        return services.assess_risk(
-            dispute=dispute,
-            by=by,
-            level=text("level"),
-            reasons=text("reasons"),
-            measures=text("measures"),
-            violence=bool(p.get("violence")),
-            escalation=bool(p.get("escalation")),
-            group_size=_int(text("group_size"), "group_size", 0, high=params.INT32_MAX),
-            vulnerable=bool(p.get("vulnerable")),
-        )
-    if name == "session":
-        return services.record_session(
-            dispute=dispute,
-            by=by,
-            at=_datetime(text("at"), "at"),
-            place=text("place"),
-            attendees=text("attendees"),
-            minutes=text("minutes"),
-        )
-    if name == "conclude":
-        outcome = text("outcome")
-        conclusion = services.Conclusion(
-            outcome=outcome,
-            facts=text("facts"),
-            terms=text("terms"),
-            performance=text("performance"),
-            obligations=_obligations(p, dispute) if outcome != Outcome.FAILED else [],
-            route=text("route"),
-            note=text("note"),
-        )
-        return services.conclude(dispute=dispute, by=by, conclusion=conclusion)
-    if name == "sign_agreement":
-        return services.sign_agreement(
-            dispute=dispute, by=by, signed_at=_datetime(text("signed_at"), "signed_at")
-        )
-    if name == "extend":
-        consenting = list(Party.objects.filter(dispute=dispute, pk__in=params.ids(p.getlist("consenting"))))
-        return services.extend(
-            dispute=dispute,
-            by=by,
-            until=_datetime(text("until"), "until"),
-            consenting=consenting,
-            note=text("note"),
-        )
-    if name == "perform":
-        obligation = Obligation.objects.filter(
-            agreement__dispute=dispute, pk=_int(text("obligation"), "obligation")
-        ).first()
-        if obligation is None:
-            raise Http404("没有这项履行事项 / no such obligation")
-        return services.record_performance(
-            obligation=obligation,
-            by=by,
-            performed_on=_date(text("performed_on"), "performed_on"),
-            note=text("note"),
-        )
-    if name == "follow_up":
-        return services.record_follow_up(
-            dispute=dispute,
-            by=by,
-            at=_datetime(text("at"), "at"),
-            place=text("place"),
-            met=text("met"),
-            findings=text("findings"),
-            satisfaction=_int(text("satisfaction"), "satisfaction", 0, high=params.INT32_MAX),
-        )
-    if name == "confirmation":
-        return services.record_confirmation(
-            dispute=dispute,
-            by=by,
-            waived=text("what") == "waive",
-            court=text("court"),
-            applied_on=_date(text("applied_on"), "applied_on") if text("applied_on") else None,
-            decided_on=_date(text("decided_on"), "decided_on") if text("what") == "decide" else None,
-            result=text("result"),
-        )
-    if name == "hand_over":
-        return services.hand_over(dispute=dispute, by=by, to=text("to"), note=text("note"))
-    if name == "clear":
-        return services.clear(dispute=dispute, by=by, summary=text("summary"))
-    raise Http404("没有这个步骤 / no such step")
-
-
-STEP_NAMES = frozenset(
-    {
-        "sign_case",
-        "choose",
-        "plan",
-        "visit",
-        "assess",
-        "session",
-        "conclude",
-        "sign_agreement",
-        "extend",
-        "perform",
-        "follow_up",
-        "confirmation",
-        "hand_over",
-        "clear",
-    }
-)
-
-
 @login_required
 @require_POST
 def act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     dispute = selectors.dispute_for(request.user, pk)
-    if name not in STEP_NAMES:
+    if name not in actions.STEP_INPUTS:
         raise Http404("没有这个步骤 / no such step")
     try:
-        _step(name, request, dispute)
-    except ValidationError as exc:
+        actions.perform(name, dispute=dispute, user=request.user, data=_form_data(request))
+    except (InputError, ValidationError) as exc:
         return _render(
             request, selectors.dispute_for(request.user, pk), failed=name, errors=_errors(exc), status=400
         )
@@ -510,10 +278,12 @@ def figures(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("没有数据范围 / you have no data scope") from None
     today = clock.today()
     try:
-        start = _date(request.GET.get("start") or today.replace(month=1, day=1).isoformat(), "start")
-        end = _date(request.GET.get("end") or today.isoformat(), "end")
-    except ValidationError as exc:
-        return render(request, "mediation/figures.html", {"errors": _errors(exc), "area": area}, status=400)
+        start = params.date_param(
+            request.GET.get("start"), name="start", default=today.replace(month=1, day=1)
+        )
+        end = params.date_param(request.GET.get("end"), name="end", default=today)
+    except params.BadParameter as exc:
+        return render(request, "mediation/figures.html", {"errors": exc.errors, "area": area}, status=400)
     if end < start:
         return render(
             request,

@@ -1,4 +1,5 @@
-"""Notifications' background job (run by ``manage.py run_worker``)."""
+"""Notifications' background job (``manage.py run_job notification_delivery``, or
+``run_worker`` with the others)."""
 
 from changan.jobs import register
 from notify.services import deliver_due

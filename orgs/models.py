@@ -70,3 +70,13 @@ class OrgUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def subtree_ids(self) -> frozenset[int]:
+        """This unit and every unit below it (the tree is shallow: a few levels)."""
+        found = {self.pk}
+        frontier = [self.pk]
+        while frontier:
+            below = OrgUnit.objects.filter(parent_id__in=frontier).exclude(pk__in=found)
+            frontier = list(below.values_list("pk", flat=True))
+            found.update(frontier)
+        return frozenset(found)

@@ -8,18 +8,6 @@ from accounts.scope import scope_of
 from orgs.models import OrgUnit, OrgUnitKind
 
 
-def org_unit_subtree_ids(root_id: int) -> frozenset[int]:
-    """The unit and every unit below it (the tree is shallow: a few levels)."""
-    found = {root_id}
-    frontier = [root_id]
-    while frontier:
-        frontier = list(
-            OrgUnit.objects.filter(parent_id__in=frontier).exclude(pk__in=found).values_list("pk", flat=True)
-        )
-        found.update(frontier)
-    return frozenset(found)
-
-
 def org_units_for(user) -> QuerySet[OrgUnit]:
     """Units serving an area inside the user's scope, plus the user's own unit
     and the units below it (a city department sees its county branches)."""

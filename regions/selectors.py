@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
+from accounts.models import User
 from accounts.scope import scope_of
 from regions import codes
 from regions.models import Area, AreaLevel, Grid
@@ -133,3 +134,15 @@ def area_in_scope(user, code: str | None) -> Area:
 def grids_of_worker(user) -> QuerySet[Grid]:
     """The grids a grid worker works or leads (网格员 / 网格长)."""
     return Grid.objects.filter(Q(workers=user) | Q(chief=user)).distinct()
+
+
+def staff_covering(area_code: str, role: str) -> QuerySet[User]:
+    """Active staff with ``role`` whose data scope covers ``area_code``: their
+    scope area (or, without one, their unit's area) is the place itself or
+    one that contains it — the rule of ``accounts.scope``, in one query."""
+    around, code = [], area_code
+    while code:
+        around.append(code)
+        code = codes.parent_code_of(code)
+    covering = Q(scope_area_id__in=around) | Q(scope_area__isnull=True, org_unit__area_id__in=around)
+    return User.objects.filter(covering | Q(is_superuser=True), is_active=True, roles=role).distinct()

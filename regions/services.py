@@ -24,6 +24,8 @@ from django.utils import timezone
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from accounts.scope import scope_of
+from accounts.selectors import users_for
 from changan.rebuilt import Rebuilt
 from regions import codes, gridgen
 from regions.locator import OUTSIDE, GridLocator
@@ -437,9 +439,6 @@ GRID_EDITABLE = (
 def update_grid(*, grid: Grid, by, **changes) -> Grid:
     """Change a grid's attributes (not its code, village or boundary: those
     come from imports). People assigned must be inside the editor's scope."""
-    from accounts.scope import scope_of
-    from accounts.selectors import users_for
-
     unknown = set(changes) - set(GRID_EDITABLE)
     if unknown:
         raise ValidationError(f"不能修改 / cannot change: {', '.join(sorted(unknown))}")

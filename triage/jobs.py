@@ -1,4 +1,5 @@
-"""Triage's background job (run by ``manage.py run_worker``)."""
+"""Triage's background job (``manage.py run_job duplicate_check``, or
+``run_worker`` with the others)."""
 
 from changan.jobs import register
 from triage.services import check_duplicates

@@ -1,6 +1,6 @@
 """Reads of the triage app: similar reports (duplicates for the dispatcher,
 "me too" for the resident — one function), what the models said about a
-case, dispatch accuracy and hot issues, each scoped to the user."""
+case, dispatch accuracy, each scoped to the user (hot issues: ``hot``)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from cases.models import OPEN_STATUSES, Case, CaseEvent, Status
+from cases.models import OPEN_STATUSES, Case, CaseEvent, Category, Status
 from cases.public import public_q
 from cases.selectors import cases_for
 from changan import clock
@@ -24,9 +23,8 @@ from changan.geo import metres
 from intel import duplicates
 from orgs.models import Sector
 from regions import codes
-from regions.models import Area
 from regions.services import grids_near
-from triage.models import Triage
+from triage.models import Override, OverrideField, Triage
 from triage.routing import LOCAL, Route, routes
 
 # A lookup scores at most this many reports (the newest): enough for any
@@ -249,81 +247,10 @@ def dispatch_accuracy(
     return DispatchAccuracy(counts.get("dispatch", 0) + reassigned, counts.get("return", 0), reassigned)
 
 
-@dataclass(frozen=True)
-class HotRow:
-    issue: object  # intel.hot.HotIssue
-    label: str  # the village's name and the matter's words
-    cases: list[Case]
-
-
-@dataclass(frozen=True)
-class HotIssues:
-    rows: list[HotRow]
-    truncated: bool  # only the newest HOT_LIMIT cases of the window were read
-
-
-HOT_LIMIT = 5000  # cases per run: a district's quarter
-HOT_MIN_REPORTERS = 3  # one or two people are a case, not yet a hot issue
-
-
-def hot_issues_for(user, *, days: int = 90, top: int = 20):
-    """Hot issues among the user's cases of the last ``days`` (热点问题), with
-    the cases behind each group; cached ten minutes per user and window."""
-    from intel.hot import Item, hot_issues
-
-    key = f"triage:hot:{user.pk}:{days}:{top}"
-    if (found := cache.get(key)) is not None:
-        return found
-    now = clock.now()
-    rows = list(
-        cases_for(user)
-        .filter(received_at__gte=now - dt.timedelta(days=days))
-        .exclude(status=Status.REJECTED)
-        .only(
-            "pk",
-            "number",
-            "title",
-            "description",
-            "received_at",
-            "reporter_phone_digest",
-            "me_too",
-            "area_id",
-            "status",
-        )
-        .order_by("-received_at")[:HOT_LIMIT]
-    )
-    items = [
-        Item(
-            id=c.pk,
-            title=c.title,
-            text=c.description,
-            at=c.received_at,
-            # An anonymous report counts as its own reporter.
-            reporter=c.reporter_phone_digest or f"case:{c.pk}",
-            engagement=c.me_too,
-            place=c.area_id,
-        )
-        for c in rows
-    ]
-    by_id = {c.pk: c for c in rows}
-    names = dict(Area.objects.filter(code__in={c.area_id for c in rows}).values_list("code", "name"))
-    found = [
-        HotRow(issue, " · ".join([names.get(issue.key, issue.key), " ".join(issue.words[:3])]).strip(" ·"),
-               [by_id[i] for i in issue.items])
-        for issue in [i for i in hot_issues(items, now=now) if i.reporters >= HOT_MIN_REPORTERS][:top]
-    ]  # fmt: skip
-    result = HotIssues(found, len(rows) == HOT_LIMIT)
-    cache.set(key, result, 600)
-    return result
-
-
 def override_examples() -> tuple[list[str], list[str]]:
     """(texts, first-level category names) of the cases whose category a
     person chose against the suggestion: training data for the next model.
     The latest choice per case counts."""
-    from cases.models import Category
-    from triage.models import Override, OverrideField
-
     names = dict(Category.objects.filter(level=1).values_list("code", "name"))
     latest: dict[int, str] = {}
     rows = Override.objects.filter(field=OverrideField.CATEGORY).order_by("at", "pk")

@@ -1,7 +1,9 @@
-"""Writes of the triage app. The case services call these inside their own
-transaction: ``classify`` before new cases are written (it may fill in the
-category and appeal type), ``record`` after (route, duplicates, the stored
-suggestion), ``note_choice`` when a person decides otherwise."""
+"""Writes of the triage app. The case services call these through
+``cases.hooks`` (registered in ``TriageConfig.ready``), inside their own
+transaction: ``classify`` before new cases are written (it proposes a
+category and appeal type, which the case core fills in where blank),
+``record`` after (route, duplicates, the stored suggestion), ``note_choice``
+when a person decides otherwise."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 
+from cases.hooks import Proposal
 from cases.models import Case, Category
 from intel.duplicates import appeal_text
 from triage import engines
@@ -23,8 +26,9 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class Classified:
-    """What the models said about one new case, before it is written."""
+class Classified(Proposal):
+    """What the models said about one new case, before it is written; its
+    ``fields`` are what the case core fills in."""
 
     categories: list[dict] = field(default_factory=list)
     confidence: float = 0.0
@@ -43,8 +47,9 @@ def _level_one() -> dict[str, Category]:
 def classify(cases: Sequence[Case]) -> list[Classified]:
     """Suggest category, appeal type and department line for new cases (one
     batch through each model). A case that arrived without a category gets
-    the suggestion when the model is confident enough, and otherwise waits
-    for a dispatcher (人工研判); a blank appeal type is filled the same way.
+    the suggestion when the model is confident enough (proposed in
+    ``fields``: the case core fills it in), and otherwise waits for a
+    dispatcher (人工研判); a blank appeal type is proposed the same way.
     What a person already chose is never replaced."""
     try:
         return _classify(cases)
@@ -76,7 +81,7 @@ def _classify(cases: Sequence[Case]) -> list[Classified]:
             if case.category_id is None:
                 best = known.get(top[0].label) if top else None
                 if best is not None and result.confidence >= threshold:
-                    case.category = best
+                    result.fields["category"] = best
                     result.prefilled.append("category")
                 else:
                     result.needs_human = True
@@ -87,7 +92,7 @@ def _classify(cases: Sequence[Case]) -> list[Classified]:
         for case, result, best in zip(cases, out, model.predict(texts), strict=True):
             result.appeal_type, result.appeal_type_confidence = best.code, round(best.confidence, 4)
             if not case.appeal_type and best.confidence >= threshold:
-                case.appeal_type = best.code
+                result.fields["appeal_type"] = best.code
                 result.prefilled.append("appeal_type")
     if (model := engines.router_model()) is not None:
         for result, top in zip(out, model.suggest(texts, top=3), strict=True):

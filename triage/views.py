@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from changan import clock
 from figures.views import may_see_screen
-from triage import selectors
+from triage import hot, selectors
 
 WINDOWS = (30, 90, 180, 365)
 
@@ -35,8 +35,8 @@ def hot_issues(request: HttpRequest) -> HttpResponse:
         return render(request, "triage/hot.html", context, status=400)
     since = clock.now() - dt.timedelta(days=days)
     context = {
-        "hot": selectors.hot_issues_for(request.user, days=days),
-        "limit": selectors.HOT_LIMIT,
+        "hot": hot.hot_issues_for(request.user, days=days),
+        "limit": hot.HOT_LIMIT,
         "accuracy": selectors.dispatch_accuracy(request.user, since=since),
         "windows": WINDOWS,
         "days": days,

@@ -1,7 +1,8 @@
-"""Running the registered jobs, each on its own: a job that raises is logged
-with its traceback, retried later with a growing delay, and reported to the
-administrators once its failures reach ``WORKER_ALERT_AFTER_FAILURES`` in a
-row; the other jobs of the pass run all the same."""
+"""Running one job under the guard every runner shares (``run_guarded``):
+a job that raises is logged with its traceback, retried later with a growing
+delay, and reported to the administrators once its failures reach
+``WORKER_ALERT_AFTER_FAILURES`` in a row; nothing it does stops the other
+jobs. Which jobs run when, and in which thread, is ``worker.runner``'s."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import RoleCode, User
 from changan import clock
-from changan.jobs import Job, jobs
+from changan.jobs import Job
 from notify.services import notify
 from worker.models import JobHealth
 
@@ -30,19 +31,19 @@ class Outcome:
     summary: str = ""  # the job's own summary, or the error when it failed
 
 
-def run_pass() -> list[Outcome]:
-    """Run every job that is due, quick ones first. Never raises: a failure,
-    even of the bookkeeping (the database is away), is logged and the next
-    job runs."""
-    outcomes = []
-    for job in jobs():
-        try:
-            if is_due(job):
-                outcomes.append(run_job(job))
-        except Exception:
-            log.exception("worker could not run job %s", job.name)
-            _recover_connection()
-    return outcomes
+def run_guarded(job: Job) -> Outcome | None:
+    """One pass of ``job`` if it is due (None when it is not). Never raises:
+    any exception, of the job or of the bookkeeping (the database is away),
+    is logged and becomes a failed outcome. Ends by returning this thread's
+    database connections, as a request does: connections are per thread, and
+    a runner's thread lives for many passes."""
+    try:
+        return run_job(job) if is_due(job) else None
+    except Exception as exc:
+        log.exception("worker could not run job %s", job.name)
+        return Outcome(job.name, ok=False, summary=describe(exc))
+    finally:
+        _release_connections()
 
 
 def is_due(job: Job) -> bool:
@@ -57,7 +58,7 @@ def run_job(job: Job) -> Outcome:
         summary = job.run() or ""
     except Exception as exc:
         log.exception("job %s failed", job.name)
-        _recover_connection()
+        _release_connections()  # one the failure left unusable is replaced for the bookkeeping
         error = describe(exc)
         record_failure(job=job, error=error)
         return Outcome(job.name, ok=False, summary=error)
@@ -122,8 +123,9 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:200]
 
 
-def _recover_connection() -> None:
-    # Drop a connection the failure left unusable, so the next job gets a fresh
-    # one. Inside a caller's transaction (a test's) the caller owns it.
+def _release_connections() -> None:
+    # Close this thread's connections that are unusable (after a failure) or
+    # past CONN_MAX_AGE (always, on SQLite). Inside a caller's transaction (a
+    # test's) the caller owns them.
     if not connection.in_atomic_block:
         close_old_connections()

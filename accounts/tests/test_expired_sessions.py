@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 
 @pytest.mark.django_db
-def test_the_worker_deletes_expired_sessions(client):
+def test_the_worker_deletes_expired_sessions(client, small_city):
     client.get("/report/place/")
     client.get("/report/?village=410611101001")
     live = Session.objects.count()

@@ -11,11 +11,14 @@ from accounts.models import User
 
 PASSWORD = "changan-demo"
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.mark.django_db
 def test_wrong_passwords_on_many_accounts_lock_the_address(client, user_named, settings):
     assert settings.LOGIN_ADDRESS_FAILURE_LIMIT == 20
-    targets = list(User.objects.filter(username__startswith="gw").order_by("username")[:40])
+    User.objects.bulk_create([User(username=f"sprayed{i:02d}") for i in range(40)])  # the small city has ~100
+    targets = list(User.objects.filter(username__startswith="sprayed").order_by("username"))
     fresh = user_named("qixian_dispatcher")
     fresh.set_password(PASSWORD)
     fresh.save()

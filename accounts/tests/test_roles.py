@@ -5,6 +5,8 @@ import pytest
 from accounts.models import RoleCode, User
 from accounts.permissions import ROLE_PERMISSIONS
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 def test_every_role_has_a_permission_set():
     assert set(ROLE_PERMISSIONS) == set(RoleCode.values)

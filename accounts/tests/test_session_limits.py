@@ -8,6 +8,8 @@ import pytest
 from accounts.middleware import SEEN_KEY
 from changan import clock
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.fixture
 def start():

@@ -11,6 +11,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 PASSWORD = "changan-demo"
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 def code_for(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"

@@ -3,7 +3,11 @@
 import pytest
 from django.test import Client
 
+from cases.actions import ACTION_INPUTS
 from cases.models import Case, Status
+from orgs.models import OrgUnit
+
+pytestmark = pytest.mark.usefixtures("small_city")
 
 
 def post(client, url, data):
@@ -70,8 +74,6 @@ def test_bad_input_is_400_and_changes_nothing(api, new_case):
 
 @pytest.mark.django_db
 def test_a_unit_outside_the_scope_cannot_be_chosen(api, new_case):
-    from orgs.models import OrgUnit
-
     case = new_case()
     post(api, f"/api/v1/cases/{case.pk}/accept/", {})
     far = OrgUnit.objects.get(name="浚县住房和城乡建设局")
@@ -105,8 +107,6 @@ def test_other_counties_cases_are_not_found(client_for, new_case):
 
 @pytest.mark.django_db
 def test_every_action_is_in_the_openapi_schema(client_for):
-    from cases.actions import ACTION_INPUTS
-
     paths = client_for("admin").get("/api/schema/", {"format": "json"}).json()["paths"]
     for name in ACTION_INPUTS:
         assert f"/api/v1/cases/{{id}}/{name.replace('_', '-')}/" in paths, name

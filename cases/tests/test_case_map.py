@@ -5,6 +5,8 @@ import pytest
 
 from cases import services
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.mark.django_db
 def test_the_map_counts_open_and_overdue_cases_per_grid(client_for, new_case, dispatcher, bureau):

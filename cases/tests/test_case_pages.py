@@ -2,7 +2,10 @@
 
 import pytest
 
+from cases import services
 from cases.models import Status
+
+pytestmark = pytest.mark.usefixtures("small_city")
 
 
 @pytest.mark.django_db
@@ -57,8 +60,6 @@ def test_another_countys_case_is_not_found(client_for, new_case):
 
 @pytest.mark.django_db
 def test_the_case_page_lists_related_cases_the_user_may_see(client_for, new_case, dispatcher):
-    from cases import services
-
     first = new_case(title="第一次反映噪音")
     again = new_case(title="又反映噪音", reporter_phone="138 1234 5678")  # the same phone, written otherwise
     stranger = new_case(title="别人的事", reporter_phone="13900000000")

@@ -7,6 +7,8 @@ from cases import services
 from cases.selectors import cases_for, queue_counts, queue_for
 from orgs.models import OrgUnit
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.mark.django_db
 def test_a_unit_sees_its_own_cases_and_not_another_units(dispatched_case, new_case, dispatcher, handler):

@@ -17,6 +17,8 @@ from cases.models import Case, CaseEvent, Status
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
     pytest.mark.django_db(transaction=True),
+    # Committed rows, then an emptied database: it runs last, with the demo city's tests.
+    pytest.mark.usefixtures("demo_city"),
 ]
 
 

@@ -6,6 +6,8 @@ from django.db import DatabaseError, transaction
 
 from cases.models import CaseEvent
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.mark.django_db
 def test_events_cannot_be_changed_or_deleted(new_case):

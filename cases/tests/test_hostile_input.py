@@ -7,6 +7,8 @@ import pytest
 
 from cases.models import Case, CaseEvent, SavedFilter, Status
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 DISPATCHER = "qixian_dispatcher"
 TEN_MB = "x" * 10_000_000
 

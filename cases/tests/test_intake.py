@@ -9,6 +9,9 @@ from cases import services
 from cases.models import CaseEvent, Status
 from changan import crypto
 from notify.models import Notification
+from regions.models import Grid
+
+pytestmark = pytest.mark.usefixtures("small_city")
 
 
 @pytest.mark.django_db
@@ -60,8 +63,6 @@ def test_a_point_outside_the_city_is_refused(new_case):
 
 @pytest.mark.django_db
 def test_a_dispatcher_cannot_register_a_case_in_another_county(new_case, user_named):
-    from regions.models import Grid
-
     xunxian = Grid.objects.filter(code__startswith="410621").first().boundary.representative_point()
     with pytest.raises(PermissionDenied):
         new_case(lon=xunxian.x, lat=xunxian.y)

@@ -18,6 +18,8 @@ from cases.models import Case, CaseEvent, Status
 from changan import clock
 from orgs.models import OrgUnit
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 ACTIONS = [
     "accept", "reject", "dispatch", "sign", "return", "reassign", "request_extension", "grant_extension",
     "refuse_extension", "suspend", "resume", "reply", "verify_pass", "verify_fail", "rate_bad", "rate_good",

@@ -8,6 +8,10 @@ from cases import services
 from cases.models import CaseEvent, CaseUnit, Status, Tier, UnitRole
 from changan import clock
 from notify.models import Notification
+from orgs.models import OrgUnit
+from worktime.selectors import work_calendar
+
+pytestmark = pytest.mark.usefixtures("small_city")
 
 
 @pytest.mark.django_db
@@ -46,8 +50,6 @@ def test_dispatch_sets_working_time_deadlines_and_records_them(dispatched_case):
 
 @pytest.mark.django_db
 def test_urgent_cases_get_two_working_hours(new_case, dispatcher, bureau):
-    from worktime.selectors import work_calendar
-
     case = services.accept(case=new_case(urgency="urgent"), by=dispatcher)
     case = services.dispatch(case=case, by=dispatcher, unit=bureau)
     cal = work_calendar()
@@ -57,8 +59,6 @@ def test_urgent_cases_get_two_working_hours(new_case, dispatcher, bureau):
 
 @pytest.mark.django_db
 def test_dispatch_with_co_handlers_is_a_several_department_case(new_case, dispatcher, bureau):
-    from orgs.models import OrgUnit
-
     co = OrgUnit.objects.get(name="淇县城市管理局")
     case = services.accept(case=new_case(), by=dispatcher)
     case = services.dispatch(case=case, by=dispatcher, unit=bureau, co_units=[co])

@@ -6,6 +6,8 @@ import pytest
 from cases import services
 from cases.actions import ACTION_INPUTS
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", [n for n, a in services.ACTIONS.items() if "received" not in a.sources])

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from cases import services
 from cases.models import CaseEvent, Status
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.mark.django_db
 def test_signing_a_case_that_is_not_dispatched_names_the_state_and_the_choices(new_case, handler, dispatcher):

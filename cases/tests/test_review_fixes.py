@@ -14,6 +14,10 @@ from cases.models import Case, CaseEvent, CaseUnit, Status, TimeLimitRule, TimeU
 from changan import clock
 from orgs.models import OrgUnit
 from regions.models import Area, Grid
+from worktime.models import CalendarDay
+from worktime.selectors import work_calendar
+
+pytestmark = pytest.mark.usefixtures("small_city")
 
 
 def post(client, url, data):
@@ -78,9 +82,6 @@ def test_a_county_rule_beats_a_city_rule(new_case):
 
 @pytest.mark.django_db
 def test_moving_a_holiday_takes_effect(db):
-    from worktime.models import CalendarDay
-    from worktime.selectors import work_calendar
-
     assert not work_calendar().is_workday(dt.date(2026, 6, 19))
     day = CalendarDay.objects.get(date=dt.date(2026, 6, 19))
     CalendarDay.objects.filter(pk=day.pk).delete()  # a bulk delete: no signal

@@ -12,6 +12,8 @@ from changan import clock
 from orgs.models import OrgUnit
 from worktime.selectors import work_calendar
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.fixture
 def urban(db):

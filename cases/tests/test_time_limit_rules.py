@@ -7,6 +7,8 @@ from cases.models import Category, TimeLimitRule, TimeUnit
 from regions.models import Area
 from worktime.selectors import work_calendar
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.mark.django_db
 def test_a_category_and_county_rule_beats_the_urgency_default(new_case, dispatcher, bureau):

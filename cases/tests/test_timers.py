@@ -8,6 +8,8 @@ from cases import services
 from cases.models import CaseEvent, Tier
 from notify.models import Notification
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.mark.django_db
 def test_warning_then_overdue_then_nothing_more(handling_case, handler, dispatcher):

@@ -11,6 +11,8 @@ from notify.models import Notification
 from orgs.models import OrgUnit
 from regions.models import Grid
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.fixture
 def grid_worker(db):

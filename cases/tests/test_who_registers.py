@@ -7,6 +7,8 @@ import pytest
 from cases.models import Case
 from regions.models import Grid
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 QIXIAN_GRID = "410622001001001"  # 淇县: the 淇县 dispatcher's scope
 XUNXIAN_GRID = "410621001001001"  # 浚县: another county
 OWN_GRID = "410611101001001"  # gw410611101001001 works this grid…

@@ -5,9 +5,13 @@ import re
 
 import pytest
 
+from cases import services, views
 from cases.models import Case, SavedFilter, Status
 from cases.search import query_words, search_text
+from cases.selectors import queue_counts, queue_for
 from orgs.models import OrgUnit
+
+pytestmark = pytest.mark.usefixtures("small_city")
 
 
 def numbers(page: str) -> list[str]:
@@ -38,8 +42,6 @@ def test_words_find_cases_however_the_sentence_runs(client_for, new_case):
 
 @pytest.mark.django_db
 def test_filters_combine_and_bad_ones_say_why(client_for, new_case, bureau, dispatcher):
-    from cases import services
-
     sent = new_case(urgency="urgent")
     services.accept(case=sent, by=dispatcher)
     services.dispatch(case=sent, by=dispatcher, unit=bureau)
@@ -57,8 +59,6 @@ def test_filters_combine_and_bad_ones_say_why(client_for, new_case, bureau, disp
 
 @pytest.mark.django_db
 def test_pages_follow_each_other_without_gaps_or_repeats(client_for, new_case, monkeypatch):
-    from cases import views
-
     monkeypatch.setattr(views, "PAGE_SIZE", 4)
     made = {new_case(title=f"第{i}件").number for i in range(10)}
     client = client_for("qixian_dispatcher")
@@ -101,8 +101,6 @@ def test_saved_filters_are_per_user(client_for, user_named):
 
 @pytest.mark.django_db
 def test_bulk_dispatch_then_bulk_sign_with_reasons_for_refusals(client_for, new_case, bureau, dispatcher):
-    from cases import services
-
     ready = [new_case() for _ in range(3)]
     for case in ready:
         services.accept(case=case, by=dispatcher)
@@ -129,9 +127,6 @@ def test_bulk_dispatch_then_bulk_sign_with_reasons_for_refusals(client_for, new_
 
 @pytest.mark.django_db
 def test_queue_counts_equal_the_queues_for_every_kind_of_user(new_case, dispatcher, bureau, user_named):
-    from cases import services
-    from cases.selectors import queue_counts, queue_for
-
     cases = [new_case() for _ in range(4)]
     for case in cases[:3]:
         services.accept(case=case, by=dispatcher)

@@ -8,6 +8,8 @@ from django.core.management import call_command
 
 from cases.models import Case, CaseEvent
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.mark.django_db
 def test_one_pass_marks_overdue_cases_and_reports(handling_case):

@@ -5,6 +5,8 @@ import pytest
 
 from demo.services import DEMO_STAFF
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("username", [u[0] for u in DEMO_STAFF] + ["gw410611101001001", "leader_410622"])

@@ -11,6 +11,8 @@ from demo.services import DEMO_PASSWORD, DEMO_STAFF, DEPARTMENTS
 from orgs.models import OrgUnit, OrgUnitKind
 from regions.models import Area, Grid
 
+pytestmark = pytest.mark.usefixtures("demo_city")
+
 
 @pytest.mark.django_db
 def test_the_real_hebi_codes_are_loaded():

@@ -17,7 +17,7 @@ from notify.services import notify
 
 
 @pytest.mark.django_db
-def test_the_simulated_past_leaves_no_messages_for_the_worker():
+def test_the_simulated_past_leaves_no_messages_for_the_worker(small_city):
     simulate_year(cases_per_year=60, seed=3, end=dt.date(2026, 11, 1))
     simulate_disputes(count=12, seed=7)
 

@@ -11,7 +11,7 @@ from demo.year import simulate_year
 
 
 @pytest.mark.django_db
-def test_a_simulated_year_leaves_cases_in_many_states_with_valid_logs():
+def test_a_simulated_year_leaves_cases_in_many_states_with_valid_logs(small_city):
     stats = simulate_year(cases_per_year=240, seed=3, end=dt.date(2026, 11, 1))
     assert stats["cases"] >= 200
     statuses = dict(Case.objects.values_list("status").annotate(n=Count("id")))

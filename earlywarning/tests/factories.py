@@ -8,7 +8,7 @@ from earlywarning.models import Run, Signal
 
 DAY = dt.date(2026, 11, 20)
 QIXIAN_TOWNSHIP = "410622004000"  # 灵山街道, 淇县
-XUNXIAN_TOWNSHIP = "410621003000"  # 黎阳街道, 浚县
+XUNXIAN_TOWNSHIP = "410621001000"  # 卫溪街道, 浚县
 CHART = {"dates": ["2026-11-19", "2026-11-20"], "observed": [3, 4], "expected": [0.1, 0.1], "bound": [1, 1]}
 
 

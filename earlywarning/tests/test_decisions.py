@@ -9,7 +9,7 @@ from earlywarning import services
 from earlywarning.models import Decision, Signal
 from earlywarning.tests.factories import XUNXIAN_TOWNSHIP, signal
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_city")]
 
 
 def test_confirming_keeps_who_when_and_why(user_named):

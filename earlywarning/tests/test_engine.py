@@ -1,5 +1,5 @@
 """The engine on a city of synthetic cases (the demo city's real trees and
-grids, a Poisson background): a planted burst, cluster, company and
+10,000 grids, a Poisson background): a planted burst, cluster, company and
 threat are each found, placed, explained and ranked as an analyst needs."""
 
 import datetime as dt
@@ -20,7 +20,7 @@ PARAMS = engine.Parameters(scan_replicates=99)  # p ≥ 0.01: as small as a clus
 
 
 @pytest.fixture(scope="module")
-def city(django_db_setup, django_db_blocker):
+def city(demo_city, django_db_blocker):
     with django_db_blocker.unblock():
         areas, categories = area_tree(), category_tree()
         grids = list(Grid.objects.order_by("code").values_list("code", "centroid_lon", "centroid_lat"))

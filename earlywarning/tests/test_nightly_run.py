@@ -14,7 +14,7 @@ from earlywarning import services
 from earlywarning.models import Decision, Run, Signal
 from earlywarning.tests.factories import signal
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_city")]
 NIGHT = timezone.make_aware(dt.datetime(2026, 11, 21, 1, 30))
 
 

@@ -17,7 +17,7 @@ FAST_SCAN = {"scan_replicates": 199}  # p ≥ 1/200: still below the 0.01 a clus
 
 @pytest.mark.django_db
 @override_settings(EARLY_WARNING=FAST_SCAN)
-def test_every_planted_event_is_signalled_on_its_day_and_not_before(client_for):
+def test_every_planted_event_is_signalled_on_its_day_and_not_before(demo_city, client_for):
     simulate_year(cases_per_year=300, seed=2026, end=END)
     client = client_for("analyst")
     for event in PLANTED_EVENTS:

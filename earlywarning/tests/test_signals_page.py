@@ -8,7 +8,7 @@ import pytest
 from earlywarning.models import Decision, Signal
 from earlywarning.tests.factories import DAY, XUNXIAN_TOWNSHIP, signal
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_city")]
 
 
 def test_the_day_is_listed_in_rank_order_with_a_chart_for_each(client_for):

@@ -11,6 +11,8 @@ from intake.tests.photo_files import SCRIPT, exif_with_latitude_as_text, gif_wit
 WORKER = "gw410611101001001"
 GRID = "410611101001001"
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.fixture
 def phone(client_for):

@@ -15,6 +15,8 @@ from orgs.models import OrgUnit
 WORKER = "gw410611101001001"
 GRID = "410611101001001"
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 def jpeg(name: str) -> SimpleUploadedFile:
     out = io.BytesIO()

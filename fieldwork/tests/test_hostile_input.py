@@ -11,6 +11,8 @@ WORKER = "gw410611101001001"
 GRID = "410611101001001"
 TEN_MB = "x" * 10_000_000
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.fixture
 def phone(client_for):

@@ -1,5 +1,5 @@
 """Every figure on the data center's first screen equals a direct count from
-the case table and the event log, on a simulated year of the demo city —
+the case table and the event log, on a simulated year of the small city —
 the rollups are kept by the services, event by event, and never drift."""
 
 import datetime as dt
@@ -21,7 +21,7 @@ def local(day: dt.date) -> dt.datetime:
 
 
 @pytest.fixture
-def year(db):
+def year(small_city):
     simulate_year(cases_per_year=600, seed=7, end=END)
     assert Case.objects.count() > 400
 
@@ -92,7 +92,7 @@ def a_county_leader_sees_only_the_county(leader):
     assert screen["totals"]["year"].counts["received"] == naive_year["received"]
 
 
-def test_a_rebuild_from_the_log_gives_the_same_tallies(db):
+def test_a_rebuild_from_the_log_gives_the_same_tallies(small_city):
     from io import StringIO
 
     from django.core.management import call_command

@@ -11,9 +11,11 @@ from changan import clock
 from demo.year import simulate_year
 from figures.tests.test_dashboard_figures import END
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.fixture
-def some_cases(db):
+def some_cases(small_city):
     """A year of cases ending on END, looked at on the evening of END (the
     screen's "today", "this month" and "this year" are the clock's)."""
     simulate_year(cases_per_year=150, seed=3, end=END)

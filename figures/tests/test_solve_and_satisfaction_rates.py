@@ -23,7 +23,7 @@ def test_a_rating_counts_solved_and_satisfied_each_on_its_own():
 
 
 @pytest.mark.django_db
-def test_the_demo_year_rates_solving_and_satisfaction_differently():
+def test_the_demo_year_rates_solving_and_satisfaction_differently(small_city):
     end = dt.date(clock.today().year - 1, 12, 31)  # a whole year's ratings, on any day it runs
     simulate_year(cases_per_year=400, seed=5, end=end)
     rated = Case.objects.exclude(satisfaction=None)

@@ -12,6 +12,8 @@ from regions.models import Grid
 
 QR_GRID = "410611101001001"
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.fixture
 def url(db):

@@ -7,6 +7,8 @@ from cases.services import accept
 from intake.models import PlaceKind
 from intake.services import place_from_token, place_token, submit_report
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.fixture
 def token(db):

@@ -17,6 +17,8 @@ from orgs.models import OrgUnit
 
 PHONE = "13912345678"
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.fixture
 def sms(settings):

@@ -82,7 +82,7 @@ def test_mutated_exif_only_ever_gives_a_photo_or_a_refusal(exif):
 
 
 @pytest.mark.django_db
-def test_a_crafted_exif_photo_reaches_the_report_page_without_a_server_error(client):
+def test_a_crafted_exif_photo_reaches_the_report_page_without_a_server_error(client, small_city):
     token = place_token(PlaceKind.GRID, "410611101001001")
     form = {"key": "exif-1", "text": "路灯不亮", "consent": "on", "phone": "13500003333"}
     photo = upload("crafted.jpg", jpeg((640, 480), exif=exif_with_latitude_as_text()))

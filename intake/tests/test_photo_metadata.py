@@ -39,7 +39,7 @@ def test_a_gif_comment_with_a_script_is_not_carried_into_the_jpeg():
 
 
 @pytest.mark.django_db
-def test_the_report_page_stores_neither_the_script_nor_the_phone_number(client):
+def test_the_report_page_stores_neither_the_script_nor_the_phone_number(client, small_city):
     token = place_token(PlaceKind.GRID, "410611101001001")
     form = {"key": "meta-1", "text": "楼道堆放杂物", "consent": "on", "phone": "13500003333"}
     files = [

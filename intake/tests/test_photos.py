@@ -64,7 +64,7 @@ def test_an_oversized_file_is_refused_before_decoding():
 
 
 @pytest.fixture
-def token(db):
+def token(small_city):
     return place_token(PlaceKind.GRID, "410611101001001")
 
 
@@ -143,4 +143,4 @@ def test_the_reporter_adds_a_photo_later_and_the_handling_unit_sees_it(client, c
 def test_at_most_six_photos(client, token):
     uploads = [SimpleUploadedFile(f"{i}.jpg", jpeg_with_gps(), content_type="image/jpeg") for i in range(7)]
     response = client.post(f"/report/?p={token}", {**form(), "photos": uploads})
-    assert response.status_code == 400 and "at most 6 photos" in response.content.decode()
+    assert response.status_code == 400 and "最多 6 张照片" in response.content.decode()

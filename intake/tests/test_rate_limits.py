@@ -6,6 +6,8 @@ from cases.models import Case
 from intake.models import PlaceKind
 from intake.services import place_token
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.mark.django_db
 def test_one_phone_cannot_flood_the_report_form(client):

@@ -11,6 +11,8 @@ from intake.services import place_token, revoke_code
 
 GRID = "410611101001001"
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.fixture
 def token(db):

@@ -11,6 +11,8 @@ from intake.services import place_from_token, place_token, submit_report
 from notify.models import Notification
 from orgs.models import OrgUnit
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.fixture
 def reported(db):

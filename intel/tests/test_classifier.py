@@ -17,6 +17,7 @@ from intel.classifier import (
     ngram_keys,
     recommend_threshold,
 )
+from intel.data import teddy_messages
 from intel.grouping import near_duplicate_groups
 from intel.text import compact
 
@@ -114,8 +115,6 @@ def test_coverage_table_and_threshold():
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="needs ../shared/data")
 def test_real_data_subset_learns():
-    from intel.data import teddy_messages
-
     texts, labels = teddy_messages(SHARED)
     texts, labels = texts[::6], labels[::6]
     model = TextClassifier(seed=2026).fit(texts[::2], labels[::2])

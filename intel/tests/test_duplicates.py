@@ -2,7 +2,7 @@
 matter and the same kind of matter at another estate are not, stored
 fingerprints give the same scores as texts) and on the labelled 附件3 pairs
 (precision and recall stay near what was measured when the threshold was
-chosen). Speed is measured by ``intel.duplicates.benchmark``, not asserted."""
+chosen). Speed is measured by ``bench/duplicate_pairs.py``, not asserted."""
 
 import csv
 from pathlib import Path
@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from intel.data import teddy_hot_messages
 from intel.duplicates import (
     DUPLICATE_THRESHOLD,
     appeal_text,
@@ -72,8 +73,6 @@ def test_evaluate_pairs_reports_the_threshold_and_a_table():
 
 @pytest.mark.skipif(not SHARED.exists(), reason="../shared/data is not here")
 def test_precision_and_recall_on_the_labelled_teddy_pairs():
-    from intel.data import teddy_hot_messages
-
     text = {m.id: appeal_text(m.title, m.detail) for m in teddy_hot_messages(SHARED)}
     with open(LABELS, encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))

@@ -13,7 +13,7 @@ and no trend on the 365 training weeks."""
 import numpy as np
 import pytest
 
-from intel import glr
+from bench import glr_charts
 from intel.tests import reference
 from intel.tests.reference import needs_reference
 
@@ -29,8 +29,8 @@ def salmonella() -> tuple[np.ndarray, int]:
 @pytest.mark.parametrize(
     ("fixture", "detect"),
     [
-        ("GLRPoisson", lambda y, s: glr.glrpois(y, start=s, c_arl=5, ret="cases")),
-        ("GLRNegativeBinomial", lambda y, s: glr.glrnb(y, start=s, alpha=0.0, c_arl=5, ret="cases")),
+        ("GLRPoisson", lambda y, s: glr_charts.glrpois(y, start=s, c_arl=5, ret="cases")),
+        ("GLRNegativeBinomial", lambda y, s: glr_charts.glrnb(y, start=s, alpha=0.0, c_arl=5, ret="cases")),
     ],
 )
 def test_alarm_for_alarm_on_the_test_weeks(salmonella, fixture, detect):
@@ -48,12 +48,12 @@ def test_the_chart_restarts_after_an_alarm(salmonella):
     in-control means — and differ from the chart carried on without a
     restart, which would keep alarming."""
     y, start = salmonella
-    d = glr.glrpois(y, start=start, c_arl=5)
+    d = glr_charts.glrpois(y, start=start, c_arl=5)
     first = d.alarms()[0]
-    fresh = glr.glrpois(y, start=start + first + 1, mu0=d.expected[first + 1 :], c_arl=5)
+    fresh = glr_charts.glrpois(y, start=start + first + 1, mu0=d.expected[first + 1 :], c_arl=5)
     assert np.allclose(d.score[first + 1 :], fresh.score)
     assert d.alarms()[1:] == [first + 1 + i for i in fresh.alarms()]
-    unbroken = glr.glrpois(y[: start + first + 2], start=start, mu0=d.expected[: first + 2], c_arl=1e9)
+    unbroken = glr_charts.glrpois(y[: start + first + 2], start=start, mu0=d.expected[: first + 2], c_arl=1e9)
     assert unbroken.score[first + 1] > d.score[first + 1]
 
 
@@ -61,9 +61,9 @@ def test_the_2011_nb_cusum_value_listed_with_the_fixtures(salmonella):
     y, start = salmonella
     year = y[: start + 52]  # range = the 52 weeks of 2011
     # glrnb(c.ARL=4, theta=log(2), ret="cases", mu0=list(S=1, trend=TRUE)), alpha from glm.nb
-    d = glr.glrnb(year, start=start, c_arl=4, theta=np.log(2), ret="cases", trend=True)
+    d = glr_charts.glrnb(year, start=start, c_arl=4, theta=np.log(2), ret="cases", trend=True)
     assert [i + 1 for i in d.alarms()] == [45, 46, 47, 51]
-    same = glr.nb_cusum(year, start=start, shift=2.0, h=4, ret="cases", trend=True)
+    same = glr_charts.nb_cusum(year, start=start, shift=2.0, h=4, ret="cases", trend=True)
     assert same.alarms() == d.alarms()
     assert np.array_equal(same.upperbound, d.upperbound)
 
@@ -71,8 +71,8 @@ def test_the_2011_nb_cusum_value_listed_with_the_fixtures(salmonella):
 def test_bad_arguments_are_refused(salmonella):
     y, start = salmonella
     with pytest.raises(ValueError, match="intercept"):
-        glr.glrpois(y, start=start, change="epi")
+        glr_charts.glrpois(y, start=start, change="epi")
     with pytest.raises(ValueError, match="alpha can only be estimated"):
-        glr.glrnb(y, start=start, mu0=np.ones(len(y) - start))
+        glr_charts.glrnb(y, start=start, mu0=np.ones(len(y) - start))
     with pytest.raises(ValueError, match="shift"):
-        glr.nb_cusum(y, start=start, shift=1.0)
+        glr_charts.nb_cusum(y, start=start, shift=1.0)

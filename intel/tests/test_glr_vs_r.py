@@ -24,7 +24,9 @@ import csv
 import numpy as np
 import pytest
 
+from bench import glr_charts
 from intel import glr
+from intel.aberration import Detection
 from intel.tests.rscript import require_r, rscript, write_inputs
 
 SERIES, WEEKS, START = 30, 260, 156
@@ -46,13 +48,13 @@ CONFIGS = [
 COMPARED = {"nb_glr_cases": 3}
 
 
-def ours(y: np.ndarray, config) -> glr.Detection:
+def ours(y: np.ndarray, config) -> Detection:
     _, algo, c_arl, theta, alpha, ret, m_window, direction, trend, harmonics = config
     common = dict(start=START, c_arl=c_arl, theta=theta, ret=ret, m_window=m_window, direction=direction)
     common.update(trend=trend, harmonics=harmonics, period=52)
     if algo == "glrpois":
-        return glr.glrpois(y, **common)
-    return glr.glrnb(y, alpha=alpha, **common)
+        return glr_charts.glrpois(y, **common)
+    return glr_charts.glrnb(y, alpha=alpha, **common)
 
 
 def generated(rng: np.random.Generator) -> np.ndarray:
@@ -131,7 +133,7 @@ def test_alarm_for_alarm_and_bound_for_bound(r_charts, config):
 
 def test_the_estimated_dispersion_is_glm_nb_s(r_charts):
     series, reference = r_charts
-    _, alpha = glr.in_control_mean(series, start=START, alpha=None, period=52, harmonics=1, trend=True)
+    _, alpha = glr_charts.in_control_mean(series, start=START, alpha=None, period=52, harmonics=1, trend=True)
     expected = [reference[(s, "nb_glr")]["alpha"] for s in range(len(series))]
     assert np.allclose(alpha, expected, rtol=1e-9)
 

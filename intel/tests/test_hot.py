@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from intel.data import teddy_hot_messages
 from intel.hot import HotIssue, Item, heat_index, hot_issues
 
 T0 = dt.datetime(2024, 5, 1, 9)
@@ -95,8 +96,6 @@ SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 def teddy_issues() -> tuple[list[HotIssue], dict]:
     if not (SHARED / "teddy2020").exists():
         pytest.skip("../shared/data is absent")
-    from intel.data import teddy_hot_messages
-
     messages = teddy_hot_messages(SHARED)
     items = [Item(m.id, m.title, m.detail, m.at, m.user, m.likes) for m in messages]
     return hot_issues(items, top=10), {m.id: f"{m.title} {m.detail}" for m in messages}

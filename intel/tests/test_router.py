@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from intel.data import Letter
+from intel.data import Letter, shangluo_letters
 from intel.router import (
     DepartmentRouter,
     cross_validate,
@@ -124,8 +124,6 @@ def test_router_learns_a_small_corpus(tmp_path):
 
 @pytest.mark.skipif(not (SHARED / "shangluo_mayor_mailbox").is_dir(), reason="needs ../shared/data")
 def test_router_beats_the_majority_line_on_the_shangluo_letters():
-    from intel.data import shangluo_letters
-
     data = routing_data(shangluo_letters(SHARED))
     assert 700 < len(data.texts) < 800 and data.dropped["information office"] > 400
     result = cross_validate(DepartmentRouter.prepare(data.texts), data.texts, data.labels)

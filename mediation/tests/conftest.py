@@ -12,7 +12,7 @@ from cases import services as case_services
 from cases.models import Channel
 from changan import clock
 from mediation import services
-from mediation.models import DisputeType, Level, Mediator, Outcome, Risk, Side
+from mediation.models import Dispute, DisputeType, Level, Mediator, Outcome, Risk, Side
 from regions.models import Grid
 
 GRID = "410611101002001"
@@ -44,6 +44,15 @@ def parties(applicant_grid: str = GRID, respondent_grid: str = "") -> list[servi
             phone="13803920002",
         ),
     ]
+
+
+@pytest.fixture(autouse=True)
+def _city(request):
+    """The database tests run in the small city (demo.small): 钜桥镇 with its
+    committee and mediator, the county's dispatcher and leader — unless
+    they asked for the demo city."""
+    if request.node.get_closest_marker("django_db") and "demo_city" not in request.fixturenames:
+        request.getfixturevalue("small_city")
 
 
 @pytest.fixture
@@ -139,6 +148,4 @@ def agreement_terms(dispute, due: dt.date | None = None) -> services.Conclusion:
 
 
 def _fresh(dispute):
-    from mediation.models import Dispute
-
     return Dispute.objects.select_related("case", "mediator__user", "mediator__committee").get(pk=dispute.pk)

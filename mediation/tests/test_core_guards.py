@@ -17,6 +17,7 @@ from mediation import services
 from mediation.models import Mediator, Outcome, Risk, Step
 from mediation.services import StepRefused
 from mediation.tests.conftest import agreement_terms
+from triage.selectors import nearby_open_reports
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -35,8 +36,6 @@ def test_a_dispute_is_never_another_residents_me_too(registered):
     dispute = registered()
     with pytest.raises(ValidationError, match="its parties' own"):
         case_services.add_me_too(case=dispute.case)
-    from triage.selectors import nearby_open_reports
-
     case = dispute.case
     found = nearby_open_reports(text=case.title, lon=case.lon, lat=case.lat)
     assert case.pk not in [c.pk for c in found]

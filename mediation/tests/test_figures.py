@@ -20,7 +20,7 @@ def _in(field: str, start: dt.date, end: dt.date) -> dict:
 
 
 @pytest.fixture(scope="module")
-def demo_disputes(django_db_setup, django_db_blocker):
+def demo_disputes(demo_city, django_db_setup, django_db_blocker):
     """The demo's disputes, generated once for this module and removed after."""
     from django.db import connection
 

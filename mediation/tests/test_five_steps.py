@@ -5,6 +5,7 @@ sends the case to the dispatcher, whose verification archives it."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from cases import services as case_services
 from cases.models import CaseKind, Status
@@ -119,7 +120,7 @@ def test_an_extension_needs_every_party_and_moves_the_case_deadline(in_step, med
     user = mediator.user
     later = dispute.due_at + dt.timedelta(days=15)
     one = list(dispute.parties.all())[:1]
-    with pytest.raises(services.ValidationError, match="全体当事人"):
+    with pytest.raises(ValidationError, match="全体当事人"):
         services.extend(dispute=dispute, by=user, until=later, consenting=one)
     services.extend(
         dispute=dispute, by=user, until=later, consenting=list(dispute.parties.all()), note="双方同意"

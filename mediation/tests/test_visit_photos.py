@@ -44,3 +44,14 @@ def test_an_oversized_visit_photo_is_the_forms_message(client_for, in_step):
     )
     assert response.status_code == 400 and "照片「huge.jpg」太大（超过 12 MB）" in response.content.decode()
     assert not Visit.objects.filter(dispute=dispute).exists()
+
+
+@pytest.mark.django_db
+def test_a_seventh_visit_photo_is_refused_not_dropped(client_for, in_step):
+    dispute = in_step("enter")
+    files = [upload(f"{i}.jpg", jpeg((64, 48))) for i in range(photos.MAX_PHOTOS + 1)]
+    response = client_for("mediator").post(
+        f"/mediation/{dispute.pk}/visit/", {**visit_form(), "photos": files}
+    )
+    assert response.status_code == 400 and "最多 6 张照片" in response.content.decode()
+    assert not Visit.objects.filter(dispute=dispute).exists()

@@ -9,6 +9,8 @@ from changan import clock
 from notify.models import Delivery, DeliveryState, Notification
 from notify.services import backoff, deliver_due, mark_read, notify
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.fixture
 def person(db):

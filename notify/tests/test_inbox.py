@@ -4,6 +4,8 @@ import pytest
 
 from notify.services import notify
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.mark.django_db
 def test_the_inbox_shows_only_my_messages_and_marks_them_read(client_for, user_named):

@@ -16,6 +16,8 @@ from regions.models import Grid
 PHONE = "13912345678"
 SENT: list[dict] = []
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 class RecordingConsole(ConsoleBackend):
     """The console backend, keeping what it was asked to send (to know the code)."""

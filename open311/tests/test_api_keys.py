@@ -8,6 +8,8 @@ import pytest
 from open311.models import ApiKey, KeyScope, key_digest
 from open311.services import issue_key
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.mark.django_db
 def test_a_new_key_is_shown_once_and_stored_only_as_a_digest(client_for):

@@ -21,6 +21,8 @@ REQUEST_FIELDS = {
     "address", "address_id", "zipcode", "lat", "long", "media_url",
 }  # fmt: skip
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.fixture
 def key(db):

@@ -8,6 +8,8 @@ from open311.models import KeyScope
 from open311.services import issue_key
 from regions.models import Grid
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.fixture
 def key(db):

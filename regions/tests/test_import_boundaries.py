@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from regions.models import Area
+from regions.services import import_areas
 
 FILES = Path(__file__).parent / "files"
 
@@ -19,7 +20,7 @@ def run(path: Path, *args: str) -> str:
 
 @pytest.mark.django_db
 def test_datav_counties_get_their_real_polygons(settings):
-    Area.objects.filter(level=3).update(boundary=None, centroid_lon=None)
+    import_areas(settings.DEMO_DATA_DIR / "hebi_admin_divisions.csv")  # the counties, no polygons yet
     output = run(settings.DEMO_DATA_DIR / "410600_full.json")
     assert "更新 updated 5" in output
     qixian = Area.objects.get(code="410622000000")
@@ -46,7 +47,7 @@ def test_datav_counties_get_their_real_polygons(settings):
         ("boundaries_gbk.geojson", "不是UTF-8编码 / not UTF-8 text"),
     ],
 )
-def test_a_bad_file_names_the_feature_and_changes_nothing(name, message):
+def test_a_bad_file_names_the_feature_and_changes_nothing(small_city, name, message):
     before = Area.objects.get(code="410622000000").boundary
     with pytest.raises(CommandError) as err:
         run(FILES / name)

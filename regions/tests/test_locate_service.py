@@ -6,6 +6,8 @@ from shapely.geometry import box
 from regions.models import Grid
 from regions.services import locate_grid, locate_grid_codes
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.mark.django_db
 def test_points_land_in_the_grid_whose_polygon_holds_them():

@@ -12,6 +12,8 @@ from regions.models import Grid
 from triage.models import Override, Triage
 from triage.selectors import dispatch_accuracy
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.fixture
 def receive(db, user_named):

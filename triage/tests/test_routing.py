@@ -10,6 +10,8 @@ from regions.models import Area, AreaLevel
 from triage.models import RouteTarget, RoutingRule
 from triage.routing import Router, routes
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.fixture
 def qixian_villages(db):

@@ -18,6 +18,8 @@ from triage.models import Triage
 REPEAT = ("化工厂晚上排废气", "化工厂晚上偷偷排放废气，刺鼻难闻，村民都睡不着觉，请查处。")
 FUMES = ("化工厂夜间偷排废气", "村东头化工厂每天夜里排放刺鼻废气，气味很大，村民头晕恶心，请环保部门查处。")
 
+pytestmark = pytest.mark.usefixtures("small_city")
+
 
 @pytest.fixture
 def receive(db, user_named):

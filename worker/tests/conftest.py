@@ -1,11 +1,19 @@
 import datetime as dt
+import json
+import os
+import subprocess
+import sys
 from contextlib import nullcontext
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from changan import clock, jobs
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Flaky:
@@ -44,5 +52,27 @@ def run_worker_once():
         with clock.frozen_at(at) if at else nullcontext():
             call_command("run_worker", "--once", stdout=out, stderr=err)
         return out.getvalue(), err.getvalue()
+
+    return run
+
+
+@pytest.fixture
+def supervised(tmp_path):
+    """Run ``worker.tests.supervised``'s scenario with a worker command on a fresh SQLite
+    file; its exit code, its result (each job's health, what the scenario found) and stderr."""
+
+    def run(scenario: str, *command: str) -> tuple[int, dict, str]:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}",
+        }
+        done = subprocess.run(
+            [sys.executable, "-m", "worker.tests.supervised", scenario, *command],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+        result = json.loads(lines[-1].removeprefix("RESULT ")) if lines else {}
+        return done.returncode, result, done.stderr
 
     return run

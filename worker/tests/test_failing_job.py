@@ -13,6 +13,9 @@ from changan.jobs import jobs
 from notify.models import Delivery, DeliveryState, Notification
 from notify.services import notify
 from worker.models import JobHealth
+from worker.services import backoff
+
+pytestmark = pytest.mark.usefixtures("small_city")  # its users and units
 
 MINUTE = dt.timedelta(minutes=1)
 
@@ -94,7 +97,5 @@ def test_a_success_ends_the_streak_and_a_new_streak_alerts_again(flaky, run_work
 
 
 def test_the_back_off_stays_capped_however_long_a_job_fails(settings):
-    from worker.services import backoff
-
     assert backoff(1) == settings.WORKER_BACKOFF
     assert backoff(100) == backoff(10_000) == settings.WORKER_BACKOFF_MAX  # no OverflowError

@@ -9,6 +9,8 @@ from changan import clock
 from changan.jobs import jobs
 from worker.models import JobHealth
 
+pytestmark = pytest.mark.usefixtures("small_city")  # its users and units
+
 
 @pytest.mark.django_db
 def test_all_jobs_ok_after_a_pass(client, run_worker_once):

@@ -1,0 +1,69 @@
+"""The events mediation appends to a dispute's case (``cases.services.kinds``),
+declared with who may append each: the coordinator (综治中心) choosing the
+mediator, the dispute's mediator recording a step, or the worker's sweep.
+Declared in ``MediationConfig.ready``."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from cases import services as cases
+from cases.models import EVENT_LABELS, Case
+from mediation.models import Dispute
+from mediation.services.base import is_coordinator
+
+BY_COORDINATOR = ("mediator_choose", "mediation_deadline")
+BY_MEDIATOR = (
+    "mediation_visit",
+    "risk_assess",
+    "mediation_session",
+    "mediation_extend",
+    "dispute_conclude",
+    "agreement_sign",
+    "obligation_perform",
+    "mediation_follow_up",
+    "confirmation_apply",
+    "confirmation_decide",
+    "confirmation_waive",
+    "dispute_hand_over",
+    "dispute_clear",
+)
+BY_WORKER = ("risk_check_due", "confirmation_warn", "obligation_overdue", "step_overdue")
+
+
+def _dispute(case: Case) -> Dispute:
+    dispute = Dispute.objects.filter(case=case).select_related("mediator").first()
+    if dispute is None:
+        raise cases.EventRefused(_("该案件不是已登记的矛盾纠纷"))
+    return dispute
+
+
+def by_coordinator(case: Case, by) -> None:
+    _dispute(case)
+    if not is_coordinator(by, case):
+        raise cases.EventRefused(_("只有综治中心受理员可以记录"))
+
+
+def by_mediator(case: Case, by) -> None:
+    dispute = _dispute(case)
+    mine = by is not None and (by.is_superuser or (dispute.mediator and dispute.mediator.user_id == by.pk))
+    if not mine:
+        raise cases.EventRefused(_("只有主持调解员可以记录"))
+
+
+def by_worker(case: Case, by) -> None:
+    _dispute(case)
+    if by is not None:
+        raise cases.EventRefused(_("该记录由系统生成"))
+
+
+def declare() -> None:
+    """Declare every event mediation appends (their labels are the case
+    timeline's, ``cases.models.EVENT_LABELS``)."""
+    for names, check in (
+        (BY_COORDINATOR, by_coordinator),
+        (BY_MEDIATOR, by_mediator),
+        (BY_WORKER, by_worker),
+    ):
+        for name in names:
+            cases.declare_event(name, EVENT_LABELS[name], check)
