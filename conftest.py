@@ -87,7 +87,8 @@ def pytest_collection_modifyitems(config, items):
         return fixture in getattr(item, "fixturenames", ())
 
     items.sort(key=lambda item: (uses(item, "demo_server"), uses(item, "demo_city")))
-    if any(uses(item, "demo_server") for item in items) and Path(CHROMIUM).exists():
+    browsing = any(uses(item, "demo_server") for item in items)
+    if browsing and Path(CHROMIUM).exists() and not config.option.collectonly:
         from bench.liveserver import Preparation
 
         # The server's demo city loads in a process of its own while the
@@ -97,10 +98,8 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_sessionfinish(session):
-    prepared = DEMO_SERVER.get("prepared")
-    if prepared is not None and prepared.proc.poll() is None:  # stopped before the browser tests
-        prepared.proc.terminate()
-        prepared.proc.wait()
+    if (prepared := DEMO_SERVER.get("prepared")) is not None:
+        prepared.stop()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ free port of the loopback interface."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -69,7 +70,14 @@ class Preparation:
             self.proc = subprocess.Popen(
                 [sys.executable, str(Path(__file__).resolve()), "prepare", str(var), str(cases)],
                 env=server_env(var), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group: stop() ends its manage.py steps too
             )  # fmt: skip
+
+    def stop(self) -> None:
+        """End the preparation if it still runs (a session stopped before its browser tests)."""
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait()
 
     def wait(self) -> None:
         if self.proc.wait() != 0:
@@ -110,6 +118,6 @@ def live_server(var: Path, *, cases: int = 200, prepared: Preparation | None = N
 
 
 if __name__ == "__main__":  # python bench/liveserver.py prepare VAR CASES (what Preparation runs)
-    _, _, var_dir, count = sys.argv
+    count = sys.argv[3]  # (the folder comes in the environment: CHANGAN_VAR_DIR)
     for command in setup_commands(int(count)):
         subprocess.run([sys.executable, str(ROOT / "manage.py"), *command], cwd=ROOT, check=True)

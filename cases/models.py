@@ -1,5 +1,5 @@
 """The case core: one case model for appeals, grid events, disputes and
-hazards, and its append-only event log. Workflow lives in ``services.py``;
+hazards, and its append-only event log. Workflow lives in ``services/``;
 these models hold data and invariants only.
 """
 

@@ -344,6 +344,9 @@ NOTIFY_BACKENDS = {
 }
 NOTIFY_FILE_PATH = env.str("NOTIFY_FILE_PATH", default=str(VAR_DIR / "outbox.jsonl"))  # FileBackend
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=6)
+# A mail server that does not answer must not hold the worker's transaction
+# (and, on SQLite, every other writer) for long: give up and retry later.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # Reporters who verified their phone get an SMS on each public step of their case.
 NOTIFY_REPORTERS = env.bool("NOTIFY_REPORTERS", default=True)
 

@@ -43,6 +43,8 @@ from mediation.models import (
 )
 from mediation.selectors import leaders_for
 
+MAX_ROWS = 50  # parties of one dispute, obligations of one agreement: far above any real one
+
 # ------------------------------------------------------------------ fields
 
 
@@ -169,12 +171,18 @@ class Conclude(serializers.Serializer):
     terms = _optional(_("协议内容"))
     performance = _optional(_("履行方式"))
     obligations = serializers.ListField(
-        child=ObligationItem(), required=False, default=list, label=_("履行事项")
+        child=ObligationItem(), required=False, default=list, max_length=MAX_ROWS, label=_("履行事项")
     )
     route = serializers.ChoiceField(
         choices=Route.choices, required=False, allow_blank=True, default="", label=_("其他解决途径")
     )
     note = _optional(_("说明"))
+
+    def to_internal_value(self, data):
+        if data.get("outcome") == Outcome.FAILED:  # nothing to perform: left-over rows are not read
+            data = data.copy()
+            data.pop("obligations", None)
+        return super().to_internal_value(data)
 
     def validate(self, attrs: dict) -> dict:
         failed = attrs["outcome"] == Outcome.FAILED  # (a failure has nothing to perform)
@@ -350,7 +358,9 @@ class Register(serializers.Serializer):
         label=_("包案领导（复杂纠纷）"),
         error_messages={"invalid": LEADER_REFUSED, "min_value": LEADER_REFUSED, "max_value": LEADER_REFUSED},
     )
-    parties = serializers.ListField(child=PartyItem(), label=_("当事人"))
+    parties = serializers.ListField(
+        child=PartyItem(), allow_empty=False, max_length=MAX_ROWS, label=_("当事人")
+    )
 
     def validate(self, attrs: dict) -> dict:
         case = attrs.get("case") or self.context["case"]
@@ -375,6 +385,12 @@ class NewDispute(Register):
     """Registering through the API names the case (among those the user may see)."""
 
     case = ScopedCase(label=_("案件"))
+
+    def validate_case(self, case: Case) -> Case:
+        # Who is asking before what they ask: the rest of the input (a
+        # leader's id) must not be checked for someone who may not register.
+        services.check_register(case, self.context["request"].user)
+        return case
 
 
 def register(*, case: Case | None = None, user, data) -> Dispute:

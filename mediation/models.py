@@ -2,7 +2,7 @@
 its own: the parties, the mediator chosen from the pool, and one record per
 step of the five-step method 选·进·稳·调·清. The case core's lifecycle and
 event log carry it; these models hold data and invariants, the steps'
-rules live in ``services.py``."""
+rules live in ``services/``."""
 
 from __future__ import annotations
 

@@ -9,7 +9,9 @@
   (the embedded default), ``run_job`` one (a process per job in production).
 
 On SQLite the threads' writes wait for each other (the settings' WAL,
-``BEGIN IMMEDIATE`` and busy timeout), so they do not fail as locked."""
+``BEGIN IMMEDIATE`` and a 20 s busy timeout): no job holds a write
+transaction that long (a mail or SMS gateway is given ``EMAIL_TIMEOUT`` /
+its own timeout), so they do not fail as locked."""
 
 from __future__ import annotations
 
@@ -37,13 +39,17 @@ def run_pass(selected: list[Job], *, report: Report) -> list[Outcome]:
     return outcomes
 
 
-def supervise(selected: list[Job], *, interval: float, stop: threading.Event, report: Report) -> None:
+def supervise(selected: list[Job], *, interval: float, stop: threading.Event, report: Report) -> list[str]:
     """Run each job in its own thread until ``stop`` is set; then wait until
-    each has finished its current pass."""
+    each has finished its current pass. A job whose thread ends unasked stops
+    them all, and its name is returned: the process should then exit with an
+    error, so its service manager restarts it whole."""
+    died: list[str] = []
     threads = [
         threading.Thread(
-            target=keep_running, args=(job,), kwargs={"interval": interval, "stop": stop, "report": report},
-            name=f"job-{job.name}", daemon=True,  # a second stop request need not wait for them
+            target=keep_running, args=(job,),
+            kwargs={"interval": interval, "stop": stop, "report": report, "died": died},
+            name=f"job-{job.name}", daemon=True,
         )
         for job in selected
     ]  # fmt: skip
@@ -52,9 +58,12 @@ def supervise(selected: list[Job], *, interval: float, stop: threading.Event, re
     for thread in threads:
         while thread.is_alive():
             thread.join(timeout=1)  # in steps: the main thread must stay free to take signals
+    return died
 
 
-def keep_running(job: Job, *, interval: float, stop: threading.Event, report: Report) -> None:
+def keep_running(
+    job: Job, *, interval: float, stop: threading.Event, report: Report, died: list[str] | None = None
+) -> None:
     """One job's loop: a pass, then ``interval`` seconds' rest (cut short by ``stop``)."""
     log.info("job %s: started, due or not checked every %s s", job.name, interval)
     try:
@@ -65,5 +74,8 @@ def keep_running(job: Job, *, interval: float, stop: threading.Event, report: Re
             stop.wait(interval)
     finally:
         if not stop.is_set():  # not asked to: the report failed, or a BaseException escaped the guard
-            log.error("job %s stopped unexpectedly; the other jobs go on", job.name)
+            log.error("job %s stopped unexpectedly; stopping the others", job.name)
+            if died is not None:
+                died.append(job.name)
+            stop.set()
         connections.close_all()  # this thread's own; nothing else would close them

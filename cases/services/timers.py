@@ -145,12 +145,13 @@ def _sweep_whistles(now: dt.datetime, batch: int) -> int:
     pending = CaseUnit.objects.filter(
         role=UnitRole.WHISTLE, active=True, acknowledged_at=None, escalated_at=None, ack_due_at__lte=now,
         case__status__in=(Status.DISPATCHED, Status.HANDLING),
-    ).select_related("unit", "case")  # fmt: skip
+    ).select_related("unit")  # fmt: skip
 
     def claim(row: CaseUnit) -> tuple[CaseUnit, Case] | None:
         cases = Case.objects.filter(pk=row.case_id, status__in=(Status.DISPATCHED, Status.HANDLING))
         case = cases.select_for_update(of=("self",), skip_locked=True).first()
-        if case is None or not pending.filter(pk=row.pk).select_for_update(of=("self",)).exists():
+        locked = pending.filter(pk=row.pk).select_for_update(of=("self",)).values_list("pk", flat=True)
+        if case is None or locked.first() is None:
             return None  # handled meanwhile, or another worker holds the case
         CaseUnit.objects.filter(pk=row.pk).update(escalated_at=now)
         return row, case

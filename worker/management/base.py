@@ -44,19 +44,23 @@ class JobsCommand(BaseCommand):
 
     def run(self, selected: list[Job], *, once: bool, interval: float) -> None:
         """One pass of ``selected`` (``once``), or each in its own thread until
-        SIGTERM/SIGINT: then each finishes its current pass; a second signal
-        stops at once (a job's work is safe to repeat)."""
+        SIGTERM/SIGINT: then each finishes its current pass. SIGINT stays
+        ignored when it was (a worker started in the background by a shell,
+        as ``make demo`` does, is stopped by the shell's SIGTERM)."""
         if interval < 0:
             raise CommandError(_("--interval 不能为负数。"))
         stop = threading.Event()
 
         def request_stop(*_args) -> None:
-            if stop.is_set():
-                raise SystemExit(1)
-            stop.set()
-            self.stderr.write(_("正在停止：各任务完成当前一轮后退出。"))
+            if not stop.is_set():
+                stop.set()
+                self.stderr.write(_("正在停止：各任务完成当前一轮后退出。"))
 
-        previous = {signum: signal.signal(signum, request_stop) for signum in STOP_SIGNALS}
+        previous = {
+            signum: signal.signal(signum, request_stop)
+            for signum in STOP_SIGNALS
+            if signal.getsignal(signum) is not signal.SIG_IGN
+        }
         try:
             if once:
                 started = time.monotonic()
@@ -65,8 +69,8 @@ class JobsCommand(BaseCommand):
                     _("%(count)d 个任务（%(seconds).2f 秒）")
                     % {"count": len(outcomes), "seconds": time.monotonic() - started}
                 )
-            else:
-                supervise(selected, interval=interval, stop=stop, report=self.report)
+            elif died := supervise(selected, interval=interval, stop=stop, report=self.report):
+                raise CommandError(_("后台任务意外停止：%(jobs)s") % {"jobs": "、".join(died)})
         finally:
             for signum, handler in previous.items():  # (a test's process goes on)
                 signal.signal(signum, signal.SIG_DFL if handler is None else handler)
