@@ -369,28 +369,11 @@ EVENT_LABELS = {
     "whistle_overdue": _("吹哨未报到"),
     "follow_up": _("反映人补充说明"),
     "me_too": _("我也遇到"),
-    # A dispute's five steps (mediation.services) and their timers.
-    "dispute_register": _("登记矛盾纠纷"),
-    "mediator_choose": _("选定调解员"),
-    "mediation_deadline": _("调解期限"),
-    "mediation_visit": _("入户走访"),
-    "risk_assess": _("风险评估"),
-    "risk_check_due": _("高风险每日跟踪"),
-    "mediation_session": _("调解"),
-    "mediation_extend": _("调解延期"),
-    "dispute_conclude": _("调解结果"),
-    "agreement_sign": _("协议书签署生效"),
-    "obligation_perform": _("协议履行"),
-    "obligation_overdue": _("协议未按期履行"),
-    "mediation_follow_up": _("回访"),
-    "confirmation_apply": _("申请司法确认"),
-    "confirmation_decide": _("司法确认裁定"),
-    "confirmation_waive": _("不申请司法确认"),
-    "confirmation_warn": _("司法确认期限提醒"),
-    "dispute_hand_over": _("移交"),
-    "step_overdue": _("调解步骤超时"),
-    "dispute_clear": _("案结事了"),
+    "dispute_register": _("登记矛盾纠纷"),  # (the core's: register_dispute)
 }
+
+# The labels of the events apps above the core declare (cases.services.kinds.declare_event).
+DECLARED_LABELS: dict[str, str] = {}
 
 
 class CaseEvent(models.Model):
@@ -443,7 +426,7 @@ class CaseEvent(models.Model):
 
     @property
     def label(self) -> str:
-        return str(EVENT_LABELS.get(self.action, self.action))
+        return str(EVENT_LABELS.get(self.action) or DECLARED_LABELS.get(self.action, self.action))
 
 
 class TimeUnit(models.TextChoices):

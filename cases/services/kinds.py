@@ -18,7 +18,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.utils.translation import gettext as _
 
 from cases import limits
-from cases.models import RUNNING_STATUSES, Case, CaseEvent
+from cases.models import DECLARED_LABELS, RUNNING_STATUSES, Case, CaseEvent
 from cases.services.records import check_new_deadline, deadlines_of, lock, record, reset_flags
 from cases.services.rules import ACTIONS
 from changan import clock
@@ -57,6 +57,7 @@ def declare_event(action: str, label: str, check: Callable[[Case, object], None]
     if EVENT_KINDS.get(action, kind) != kind:
         raise ImproperlyConfigured(f"the event {action!r} is declared twice, differently")
     EVENT_KINDS[action] = kind
+    DECLARED_LABELS[action] = label
 
 
 def _check_declared(case: Case, action: str, by) -> None:
