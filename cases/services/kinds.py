@@ -18,18 +18,15 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.utils.translation import gettext as _
 
 from cases import limits
-from cases.models import DECLARED_LABELS, RUNNING_STATUSES, Case, CaseEvent
+from cases.models import DECLARED_LABELS, EVENT_LABELS, RUNNING_STATUSES, Case, CaseEvent
 from cases.services.records import check_new_deadline, deadlines_of, lock, record, reset_flags
 from cases.services.rules import ACTIONS
 from changan import clock
 from worktime.selectors import work_calendar
 
-# The core's own events (its actions, their timers, registration as a
-# dispute): no app may declare them.
-CORE_EVENTS = frozenset(
-    {*ACTIONS, "receive", "return", "contact", "merged_in", "me_too", "warn", "overdue", "sign_overdue",
-     "whistle_overdue", "dispute_register"}
-)  # fmt: skip
+# The core's own events (its actions, and every event its timeline labels:
+# timers, registration as a dispute …): no app may declare them.
+CORE_EVENTS = frozenset({*ACTIONS, *EVENT_LABELS})
 
 
 class EventRefused(PermissionDenied):
