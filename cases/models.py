@@ -360,6 +360,7 @@ EVENT_LABELS = {
     "merge": _("合并"),
     "merged_in": _("并入重复件"),
     "supervise": _("督办"),
+    "set_publicity": _("公开设置"),
     "escalate": _("升级"),
     "whistle": _("吹哨"),
     "acknowledge": _("报到"),
